@@ -1,0 +1,55 @@
+# PSOP: `make run` serves the app with training data; `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test browser migrate demo stop-db outage-check bench clean
+
+$(PY):
+	@python=$$(scripts/find-python) && echo "Using $$python" && $$python -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test browser
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'"; exit 1; \
+	  fi; \
+	fi
+
+run: install
+	$(PY) -m psop.devdb exec -- $(PY) scripts/serve.py $(HOST):$(PORT)
+
+test: install-test
+	PSOP_PGDATA=$(CURDIR)/.pgdata-test $(PY) -m psop.devdb exec -- $(PY) -m pytest $(PYTEST_ARGS)
+
+migrate: install
+	$(PY) manage.py migrate
+
+demo: install
+	$(PY) manage.py load_demo
+
+stop-db:
+	-$(PY) -m psop.devdb stop
+	-PSOP_PGDATA=$(CURDIR)/.pgdata-test $(PY) -m psop.devdb stop
+
+clean: stop-db
+	rm -rf .pgdata .pgdata-test staticfiles

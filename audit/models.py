@@ -1,0 +1,37 @@
+"""An append-only log of who read or changed a customer's personal data."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    class Action(models.TextChoices):
+        READ = "read", _("Luku")
+        CHANGE = "change", _("Muutos")
+
+    at = models.DateTimeField(_("aika"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("käyttäjä"),
+    )
+    username = models.CharField(_("käyttäjätunnus"), max_length=150, blank=True)
+    organisation = models.CharField(_("organisaatio"), max_length=200, blank=True)
+    customer_id = models.BigIntegerField(_("asiakas (tunniste)"), null=True, blank=True, db_index=True)
+    action = models.CharField(_("toimenpide"), max_length=16, choices=Action.choices)
+    what = models.CharField(_("kohde"), max_length=300)
+    path = models.CharField(_("osoite"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-osoite"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lokimerkintä")
+        verbose_name_plural = _("lokimerkinnät")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%d.%m.%Y %H.%M} {self.username} {self.get_action_display()} {self.what}"

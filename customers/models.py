@@ -1,0 +1,73 @@
+"""Capitation customerships (asiakkuus): the customer is a provider's customer at one office."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from vouchers.models import Office, Provider, Voucher, date_range
+
+
+class CustomershipQuerySet(models.QuerySet):
+    def valid_on(self, day: dt.date):
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day).filter(
+            Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gte=day)
+        )
+
+
+class Customership(models.Model):
+    voucher = models.ForeignKey(Voucher, models.PROTECT, related_name="customerships", verbose_name=_("ostovoima"))
+    provider = models.ForeignKey(Provider, models.PROTECT, related_name="customerships", verbose_name=_("palveluntuottaja"))
+    office = models.ForeignKey(Office, models.PROTECT, related_name="customerships", verbose_name=_("toimipaikka"))
+    start_date = models.DateField(_("alkaa"))
+    end_date = models.DateField(_("päättyy"), null=True, blank=True)
+    locked_until = models.DateField(_("aikarajaus päättyy"))
+    approvals_accepted = models.BooleanField(_("hyväksynnät merkitty"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("tekijä"))
+    created_at = models.DateTimeField(_("luotu"), auto_now_add=True)
+    on_behalf = models.BooleanField(_("tehty palveluntuottajan puolesta"), default=False)
+    transferred_from = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("siirretty asiakkuudesta")
+    )
+    reason = models.TextField(_("peruste"), max_length=2000, blank=True)
+
+    objects = CustomershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("asiakkuus")
+        verbose_name_plural = _("asiakkuudet")
+        ordering = ["voucher", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="customership_ordered_dates",
+                violation_error_message=_("Päättymispäivä ei voi olla ennen alkamispäivää."),
+            ),
+            models.CheckConstraint(
+                condition=Q(locked_until__gte=F("start_date")),
+                name="customership_lock_after_start",
+                violation_error_message=_("Aikarajaus ei voi päättyä ennen asiakkuuden alkua."),
+            ),
+            models.CheckConstraint(condition=Q(approvals_accepted=True), name="customership_approvals_accepted"),
+            ExclusionConstraint(
+                name="customership_no_overlap",
+                expressions=[
+                    ("voucher", RangeOperators.EQUAL),
+                    (date_range("start_date", "end_date"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_("Ostovoimalla on jo asiakkuus tälle ajalle."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.voucher} – {self.provider} / {self.office}"
+
+    @property
+    def effective_end(self) -> dt.date | None:
+        """Its own end or the voucher's closing date, whichever is earlier."""
+        ends = [day for day in (self.end_date, self.voucher.closed_on) if day is not None]
+        return min(ends) if ends else None

@@ -1,0 +1,82 @@
+"""Monthly payments (maksatus) from an organiser to its providers."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customership
+from reservations.models import Event
+from vouchers.models import Organiser, Provider
+
+
+class PaymentRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Käynnissä")
+        READY = "ready", _("Valmis tarkastettavaksi")
+        APPROVED = "approved", _("Hyväksytty")
+
+    organiser = models.ForeignKey(Organiser, models.PROTECT, related_name="payment_runs", verbose_name=_("palvelunjärjestäjä"))
+    month = models.DateField(_("kuukausi"), help_text=_("Kuukauden ensimmäinen päivä"))
+    status = models.CharField(_("tila"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    progress = models.PositiveSmallIntegerField(_("edistyminen (%)"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("käynnistäjä"))
+    created_at = models.DateTimeField(_("käynnistetty"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("hyväksyjä")
+    )
+    approved_at = models.DateTimeField(_("hyväksytty"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("maksatusajo")
+        verbose_name_plural = _("maksatusajot")
+        ordering = ["-month", "organiser"]
+        constraints = [
+            models.UniqueConstraint(fields=["organiser", "month"], name="paymentrun_one_per_organiser_month"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="paymentrun_progress_percent"),
+            models.CheckConstraint(condition=Q(month__day=1), name="paymentrun_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.organiser} {self.month:%m/%Y}"
+
+
+class Payment(models.Model):
+    run = models.ForeignKey(PaymentRun, models.CASCADE, related_name="payments", verbose_name=_("maksatusajo"))
+    provider = models.ForeignKey(Provider, models.PROTECT, related_name="payments", verbose_name=_("palveluntuottaja"))
+    amount = models.DecimalField(_("summa (€)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("maksu")
+        verbose_name_plural = _("maksut")
+        ordering = ["run", "provider"]
+        constraints = [models.UniqueConstraint(fields=["run", "provider"], name="payment_one_per_provider")]
+
+    def __str__(self):
+        return f"{self.provider}: {self.amount} €"
+
+
+class PaymentLine(models.Model):
+    """One event or one customership's days in a month, paid in a payment."""
+
+    payment = models.ForeignKey(Payment, models.CASCADE, related_name="lines", verbose_name=_("maksu"))
+    event = models.OneToOneField(
+        Event, models.PROTECT, null=True, blank=True, related_name="payment_line", verbose_name=_("tapahtuma")
+    )
+    customership = models.ForeignKey(
+        Customership, models.PROTECT, null=True, blank=True, related_name="payment_lines", verbose_name=_("asiakkuus")
+    )
+    days = models.PositiveSmallIntegerField(_("päiviä"), null=True, blank=True)
+    amount = models.DecimalField(_("summa (€)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("maksurivi")
+        verbose_name_plural = _("maksurivit")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event__isnull=False, customership__isnull=True)
+                | Q(event__isnull=True, customership__isnull=False, days__isnull=False),
+                name="paymentline_event_or_customership",
+            ),
+            models.UniqueConstraint(fields=["payment", "customership"], name="paymentline_customership_once_per_payment"),
+        ]

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from vouchers.views import home
+
+admin.site.site_header = "PSOP – ylläpito"
+admin.site.site_title = "PSOP-ylläpito"
+admin.site.index_title = "Rekisterit"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("kirjaudu/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("vouchers.urls")),
+    path("", include("reservations.urls")),
+    path("", include("customers.urls")),
+]

@@ -1,0 +1,143 @@
+"""Service reservations (palveluvaraus) and the events recorded on them (tapahtuma)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from vouchers.models import Provider, ProviderUnit, Voucher, VoucherContent
+
+
+class ReservationQuerySet(models.QuerySet):
+    def active_on(self, day: dt.date):
+        """Reservations not ended by their own end date nor by the voucher's closing."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day)).filter(
+            Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gt=day)
+        )
+
+
+class Reservation(models.Model):
+    """A provider's booking of one voucher, for one of its contents. A voucher is reserved once."""
+
+    voucher = models.OneToOneField(Voucher, models.PROTECT, related_name="reservation", verbose_name=_("ostovoima"))
+    voucher_content = models.ForeignKey(
+        VoucherContent, models.PROTECT, related_name="reservations", verbose_name=_("palvelusisältö")
+    )
+    provider = models.ForeignKey(Provider, models.PROTECT, related_name="reservations", verbose_name=_("palveluntuottaja"))
+    unit = models.ForeignKey(ProviderUnit, models.PROTECT, related_name="reservations", verbose_name=_("palveluntuottajaosa"))
+    event_text = models.TextField(_("tapahtumavaraus"), max_length=2000, blank=True)
+    terms_accepted = models.BooleanField(_("sopimusehdot hyväksytty"))
+    on_behalf = models.BooleanField(_("tehty palveluntuottajan puolesta"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("tekijä")
+    )
+    created_at = models.DateTimeField(_("tehty"), auto_now_add=True)
+    ended_on = models.DateField(_("päättynyt"), null=True, blank=True)
+
+    objects = ReservationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("palveluvaraus")
+        verbose_name_plural = _("palveluvaraukset")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(terms_accepted=True), name="reservation_terms_accepted"),
+        ]
+
+    def __str__(self):
+        return f"{self.voucher} – {self.provider}"
+
+    @property
+    def effective_end(self) -> dt.date | None:
+        """Its own end or the voucher's closing date, whichever is earlier."""
+        ends = [day for day in (self.ended_on, self.voucher.closed_on) if day is not None]
+        return min(ends) if ends else None
+
+
+class EventStatus(models.TextChoices):
+    RECORDED = "recorded", _("Kirjattu")
+    UNDER_REVIEW = "under_review", _("Tarkastettavana")
+    APPROVED = "approved", _("Hyväksytty")
+    REJECTED = "rejected", _("Hylätty")
+    SETTLED = "settled", _("Tilitetty")
+    PAID = "paid", _("Maksettu")
+
+    @classmethod
+    def transitions(cls) -> dict[str, set[str]]:
+        return {
+            cls.RECORDED: {cls.APPROVED, cls.UNDER_REVIEW},
+            cls.UNDER_REVIEW: {cls.APPROVED, cls.REJECTED},
+            cls.APPROVED: {cls.SETTLED, cls.UNDER_REVIEW},
+            cls.REJECTED: set(),
+            cls.SETTLED: {cls.PAID},
+            cls.PAID: set(),
+        }
+
+    @classmethod
+    def can_move(cls, source: str, target: str) -> bool:
+        return target in cls.transitions()[cls(source)]
+
+    @classmethod
+    def editable_by_provider(cls) -> set[str]:
+        return {cls.RECORDED, cls.UNDER_REVIEW, cls.APPROVED, cls.REJECTED}
+
+
+class Event(models.Model):
+    """A recorded delivery of service, priced from the provider's price list on its date."""
+
+    reservation = models.ForeignKey(Reservation, models.PROTECT, related_name="events", verbose_name=_("palveluvaraus"))
+    date = models.DateField(_("päivämäärä"))
+    quantity = models.DecimalField(_("määrä"), max_digits=10, decimal_places=2)
+    unit_price = models.DecimalField(_("yksikköhinta (€)"), max_digits=10, decimal_places=2)
+    total = models.DecimalField(_("yhteensä (€)"), max_digits=12, decimal_places=2)
+    voucher_share = models.DecimalField(_("setelin osuus (€)"), max_digits=12, decimal_places=2)
+    customer_share = models.DecimalField(_("omavastuu (€)"), max_digits=12, decimal_places=2)
+    status = models.CharField(_("tila"), max_length=16, choices=EventStatus.choices, default=EventStatus.RECORDED)
+    note = models.TextField(_("lisätieto"), max_length=2000, blank=True)
+    review_reason = models.TextField(_("tarkastuksen perustelu"), max_length=2000, blank=True)
+    credit_of = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="credits", verbose_name=_("hyvitettävä tapahtuma")
+    )
+    reason_code = models.CharField(_("syykoodi"), max_length=32, blank=True)
+    explanation = models.TextField(_("selite"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("kirjaaja"))
+    created_at = models.DateTimeField(_("kirjattu"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("muokattu"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tapahtuma")
+        verbose_name_plural = _("tapahtumat")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["reservation", "date"]), models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total=F("voucher_share") + F("customer_share")), name="event_shares_add_up"
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_of__isnull=False) | Q(quantity__gt=0, voucher_share__gte=0, customer_share__gte=0),
+                name="event_positive_unless_credit",
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_of__isnull=True) | ~Q(reason_code=""), name="event_credit_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reservation.voucher} {self.date:%d.%m.%Y} {self.total} €"
+
+
+class EventChange(models.Model):
+    """Every change to an event: who, when, what."""
+
+    event = models.ForeignKey(Event, models.CASCADE, related_name="changes", verbose_name=_("tapahtuma"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("muuttaja"))
+    changed_at = models.DateTimeField(_("muutettu"), auto_now_add=True)
+    action = models.CharField(_("toimenpide"), max_length=32)
+    changes = models.JSONField(_("muutokset"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("tapahtuman muutos")
+        verbose_name_plural = _("tapahtumien muutokset")
+        ordering = ["-changed_at", "-id"]

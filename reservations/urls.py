@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from reservations import views
+
+app_name = "reservations"
+urlpatterns = [
+    path("palveluvaraukset/", views.reservation_list, name="list"),
+    path("ostovoimat/<str:number>/palveluvaraus/", views.reservation_create, name="create"),
+    # Events live in their own modules (event_*.py) beside the reservations.
+    path("", include("reservations.event_urls")),
+]

@@ -1,0 +1,68 @@
+import os
+
+import pytest
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made
+# by the tests themselves are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as ``user``."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (make test installs it)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fi-FI")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_login(page):
+    """Log in through the login form, as a person would."""
+
+    def _login(username, password=PASSWORD):
+        page.goto("/kirjaudu/")
+        page.get_by_label("Käyttäjätunnus").fill(username)
+        page.get_by_label("Salasana").fill(password)
+        page.get_by_role("button", name="Kirjaudu").click()
+        page.wait_for_url("**/asiakas/")
+        return page
+
+    return _login

@@ -1,0 +1,19 @@
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+
+class VoucherNumberForm(forms.Form):
+    """The number of a voucher (ostovoiman / palvelusetelin numero)."""
+
+    numero = forms.CharField(
+        label=_("Ostovoiman numero"),
+        max_length=20,
+        strip=True,
+        error_messages={
+            "required": _("Syötä ostovoiman numero."),
+            "max_length": _("Ostovoiman numero on enintään 20 numeroa pitkä."),
+        },
+        validators=[RegexValidator(r"^[0-9]+$", _("Ostovoiman numerossa voi olla vain numeroita."))],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20}),
+    )

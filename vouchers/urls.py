@@ -1,0 +1,9 @@
+from django.urls import path
+
+from vouchers import views
+
+app_name = "vouchers"
+urlpatterns = [
+    path("asiakas/", views.customer_tab, name="customer_tab"),
+    path("asiakas/haku/", views.voucher_lookup_view, name="lookup"),
+]
