@@ -57,6 +57,9 @@ class Reservation(models.Model):
 
 
 class EventStatus(models.TextChoices):
+    """An event's life: recorded → approved, or → under review (past what was granted) →
+    approved or rejected; approved → settled (in a payment run) → paid."""
+
     RECORDED = "recorded", _("Kirjattu")
     UNDER_REVIEW = "under_review", _("Tarkastettavana")
     APPROVED = "approved", _("Hyväksytty")
@@ -66,22 +69,44 @@ class EventStatus(models.TextChoices):
 
     @classmethod
     def transitions(cls) -> dict[str, set[str]]:
+        # An edit re-checks an unsettled event, so it may land in approved or under review again.
         return {
             cls.RECORDED: {cls.APPROVED, cls.UNDER_REVIEW},
             cls.UNDER_REVIEW: {cls.APPROVED, cls.REJECTED},
             cls.APPROVED: {cls.SETTLED, cls.UNDER_REVIEW},
-            cls.REJECTED: set(),
+            cls.REJECTED: {cls.APPROVED, cls.UNDER_REVIEW},
             cls.SETTLED: {cls.PAID},
             cls.PAID: set(),
         }
 
     @classmethod
     def can_move(cls, source: str, target: str) -> bool:
-        return target in cls.transitions()[cls(source)]
+        return source == target or target in cls.transitions()[cls(source)]
 
     @classmethod
     def editable_by_provider(cls) -> set[str]:
+        """Until settled, the provider may edit or delete; after that only a credit corrects it."""
         return {cls.RECORDED, cls.UNDER_REVIEW, cls.APPROVED, cls.REJECTED}
+
+    @classmethod
+    def creditable(cls) -> set[str]:
+        return {cls.SETTLED, cls.PAID}
+
+    @classmethod
+    def counted(cls) -> set[str]:
+        """Statuses whose quantity and euros use up what was granted (all but rejected)."""
+        return {cls.RECORDED, cls.UNDER_REVIEW, cls.APPROVED, cls.SETTLED, cls.PAID}
+
+
+class CreditReason(models.TextChoices):
+    """Fixed reason codes for a credit (hyvitys)."""
+
+    WRONG_QUANTITY = "wrong_quantity", _("Väärä määrä")
+    WRONG_PRICE = "wrong_price", _("Väärä hinta")
+    WRONG_DATE = "wrong_date", _("Väärä päivämäärä")
+    NOT_DELIVERED = "not_delivered", _("Palvelua ei annettu")
+    DUPLICATE = "duplicate", _("Kirjattu kahdesti")
+    OTHER = "other", _("Muu syy")
 
 
 class Event(models.Model):
@@ -100,7 +125,7 @@ class Event(models.Model):
     credit_of = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="credits", verbose_name=_("hyvitettävä tapahtuma")
     )
-    reason_code = models.CharField(_("syykoodi"), max_length=32, blank=True)
+    reason_code = models.CharField(_("syykoodi"), max_length=32, choices=CreditReason.choices, blank=True)
     explanation = models.TextField(_("selite"), max_length=2000, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("kirjaaja"))
     created_at = models.DateTimeField(_("kirjattu"), auto_now_add=True)
@@ -122,16 +147,38 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(credit_of__isnull=True) | ~Q(reason_code=""), name="event_credit_has_reason"
             ),
+            models.CheckConstraint(
+                condition=Q(credit_of__isnull=True) | Q(quantity__lt=0, total__lte=0),
+                name="event_credit_is_negative",
+            ),
         ]
 
     def __str__(self):
         return f"{self.reservation.voucher} {self.date:%d.%m.%Y} {self.total} €"
 
+    @property
+    def is_credit(self) -> bool:
+        return self.credit_of_id is not None
+
+    @property
+    def editable(self) -> bool:
+        return not self.is_credit and self.status in EventStatus.editable_by_provider()
+
+    @property
+    def creditable(self) -> bool:
+        return not self.is_credit and self.status in EventStatus.creditable()
+
 
 class EventChange(models.Model):
-    """Every change to an event: who, when, what."""
+    """Every change to an event: who, when, what. Kept when the event itself is deleted."""
 
-    event = models.ForeignKey(Event, models.CASCADE, related_name="changes", verbose_name=_("tapahtuma"))
+    event = models.ForeignKey(
+        Event, models.SET_NULL, null=True, blank=True, related_name="changes", verbose_name=_("tapahtuma")
+    )
+    event_number = models.BigIntegerField(_("tapahtuman tunniste"), db_index=True)
+    reservation = models.ForeignKey(
+        Reservation, models.PROTECT, related_name="event_changes", verbose_name=_("palveluvaraus")
+    )
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("muuttaja"))
     changed_at = models.DateTimeField(_("muutettu"), auto_now_add=True)
     action = models.CharField(_("toimenpide"), max_length=32)
