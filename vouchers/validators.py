@@ -1,4 +1,8 @@
-"""Finnish identifiers, validated with python-stdnum."""
+"""Finnish identifiers, validated with python-stdnum.
+
+Individual numbers 900–999 are accepted: they are temporary codes and the test
+identities of the training data (DVV's range for test persons).
+"""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +16,7 @@ def normalise_henkilotunnus(value: str) -> str:
 
 def validate_henkilotunnus(value: str) -> None:
     try:
-        hetu.validate(value, allow_temporary=False)
+        hetu.validate(value, allow_temporary=True)
     except stdnum_errors.ValidationError:
         raise ValidationError(
             _("Henkilötunnus %(value)s ei ole kelvollinen."), code="invalid_henkilotunnus", params={"value": value}

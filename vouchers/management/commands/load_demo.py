@@ -64,6 +64,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.today = today()
         self.rng = random.Random(2026)
+        self._default_units = {}
+        self._prices = {}
         with transaction.atomic():
             created = self.load()
         self.stdout.write(f"Koulutusaineisto ladattu: {created} uutta ostovoimaa.")
@@ -185,29 +187,40 @@ class Command(BaseCommand):
             number=number, organiser=organiser, customer=customer, service=self.services[service],
             valid_from=valid_from, valid_to=valid_to, closed_on=closed_on, granted_on=valid_from,
         )
-        for content, fields in contents:
-            VoucherContent.objects.create(voucher=voucher, content=self.contents[content], **fields)
+        voucher.granted = {
+            content: VoucherContent.objects.create(voucher=voucher, content=self.contents[content], **fields)
+            for content, fields in contents
+        }
         return voucher
 
     def reserve(self, voucher, provider, user, *, content, text, unit=None, on_behalf=False):
         return Reservation.objects.create(
             voucher=voucher,
-            voucher_content=voucher.contents.get(content__name=content),
+            voucher_content=voucher.granted[content],
             provider=provider,
-            unit=unit or provider.units.get(is_default=True),
+            unit=unit or self.default_unit(provider),
             event_text=text,
             terms_accepted=True,
             on_behalf=on_behalf,
             created_by=user,
         )
 
+    def default_unit(self, provider):
+        if provider.pk not in self._default_units:
+            self._default_units[provider.pk] = provider.units.get(is_default=True)
+        return self._default_units[provider.pk]
+
+    def price(self, reservation):
+        key = (reservation.voucher_content.content_id, reservation.provider_id, reservation.voucher.organiser_id)
+        if key not in self._prices:
+            self._prices[key] = PriceListItem.objects.get(
+                content_id=key[0], price_list__agreement__provider_id=key[1], price_list__agreement__organiser_id=key[2]
+            )
+        return self._prices[key]
+
     def event(self, reservation, day, quantity, note=""):
         row = reservation.voucher_content
-        item = PriceListItem.objects.filter(
-            content=row.content,
-            price_list__agreement__provider=reservation.provider,
-            price_list__agreement__organiser=reservation.voucher.organiser,
-        ).first()
+        item = self.price(reservation)
         total, voucher_share, customer_share = split_price(
             kind=reservation.voucher.kind, quantity=quantity, unit_price=item.unit_price, unit_value=row.unit_value
         )
@@ -296,6 +309,7 @@ class Command(BaseCommand):
             provider_users[provider], _ = User.objects.get_or_create(
                 username=f"demo-{provider.pk}", defaults={"first_name": "Demo", "last_name": provider.name}
             )
+        offices = {p.pk: list(p.offices.order_by("name")) for p in (self.hoiva, self.kilpailija)}
         created = 0
         for i in range(320):
             number = str(10001 + i)
@@ -342,7 +356,7 @@ class Command(BaseCommand):
                     start = valid_from + days(rng.randint(0, 10))
                     if start <= (closed_on or valid_to):
                         self.customership(v, provider, start=start, locked_until=start + days(365),
-                                          office=rng.choice(list(provider.offices.all())))
+                                          office=rng.choice(offices[provider.pk]))
             elif kind == "balance":
                 v = self.voucher(number, organiser=organiser, service="Omaishoidon vapaa", customer=customer,
                                  valid_from=valid_from, valid_to=valid_to, closed_on=closed_on,
