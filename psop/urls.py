@@ -17,3 +17,5 @@ urlpatterns = [
     path("", include("reservations.urls")),
     path("", include("customers.urls")),
 ]
+
+handler500 = "psop.views.server_error"

@@ -1,27 +1,109 @@
+"""Service reservations: "Tee palveluvaraus" and the "Palveluvaraukset" tab.
+
+Views parse the form, call the service and choose the response; the rules live in
+``reservations.services`` and who sees what in the selectors.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import push_url, trigger_client_event
 
 from audit.services import audit_read
-from psop.htmx import render_page
-from reservations.selectors import active_reservations_for_user
+from psop.htmx import render_page, wants_fragment
+from reservations.forms import ReservationForm
+from reservations.selectors import active_reservations_for_user, reservation_with_details, search_reservations
+from reservations.services import reservation_create as create_reservation
+from reservations.services import reservation_refusal
+from vouchers.errors import DomainError
 from vouchers.permissions import member_required
+from vouchers.selectors import voucher_lookup
 
 PAGE_SIZE = 25
+SEARCH_MAX_LENGTH = 100
+CREATE_TARGET = "lookup-result"
+RESULTS_TARGET = "reservation-results"
 
 
 @require_GET
 @member_required
 def reservation_list(request):
-    """The "Palveluvaraukset" tab: the user's active reservations, newest first."""
-    reservations = active_reservations_for_user(request.user).order_by("-created_at", "-id")
+    """The "Palveluvaraukset" tab: the user's active reservations, newest first, searchable."""
+    text = request.GET.get("haku", "").strip()[:SEARCH_MAX_LENGTH]
+    reservations = search_reservations(active_reservations_for_user(request.user), text).order_by("-created_at", "-id")
     page = Paginator(reservations, PAGE_SIZE).get_page(request.GET.get("sivu"))
     audit_read(request=request, customers=[r.voucher.customer for r in page], what="Palveluvaraukset: lista")
-    return render_page(request, "reservations/list.html", {"tab": "reservations", "page": page})
+    context = {"tab": "reservations", "page": page, "search": text, "query": urlencode({"haku": text}) if text else ""}
+    if wants_fragment(request, RESULTS_TARGET):
+        return render_page(request, "reservations/list.html", context, target=RESULTS_TARGET, partial="results")
+    return render_page(request, "reservations/list.html", context)
 
 
 @require_GET
 @member_required
+def reservation_detail(request, reservation_id):
+    """One reservation's details: in place in the list (the "+"), or as a page of its own."""
+    reservation = reservation_with_details(request.user, reservation_id)
+    if reservation is None:
+        raise Http404
+    audit_read(
+        request=request, customers=[reservation.voucher.customer], what=f"Palveluvaraus {reservation.voucher.number}"
+    )
+    row_target = f"reservation-{reservation.pk}"
+    if wants_fragment(request, row_target):
+        context = {"reservation": reservation, "expanded": "piilota" not in request.GET}
+        return render_page(request, "reservations/list.html", context, target=row_target, partial="row")
+    return render_page(request, "reservations/detail.html", {"tab": "reservations", "reservation": reservation})
+
+
+def _voucher_or_404(request, number):
+    """The voucher as the lookup shows it; a voucher the user may not see does not exist."""
+    voucher = voucher_lookup(user=request.user, number=number)
+    if voucher is None:
+        raise Http404
+    return voucher
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
 def reservation_create(request, number):
-    # "Tee palveluvaraus" arrives with the reservation issue.
-    raise Http404
+    """"Tee palveluvaraus": the form (into #lookup-result with htmx), and sending it."""
+    voucher = _voucher_or_404(request, number)
+    audit_read(request=request, customers=[voucher.customer], what=f"Ostovoima {voucher.number}: palveluvaraus")
+    context = {"tab": "customer", "voucher": voucher}
+    refusal = reservation_refusal(user=request.user, voucher=voucher)
+    if refusal is not None:
+        context["refusal"] = refusal
+        return render_page(request, "reservations/create.html", context, target=CREATE_TARGET, partial="result")
+
+    if request.method == "POST":
+        form = ReservationForm(request.POST, user=request.user, voucher=voucher)
+        if form.is_valid():
+            try:
+                reservation = create_reservation(user=request.user, voucher=voucher, **form.service_arguments())
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return _created(request, reservation, context)
+    else:
+        initial = {key: request.GET[key] for key in ("palveluntuottaja", "palvelusisalto", "tapahtumavaraus") if key in request.GET}
+        form = ReservationForm(initial=initial, user=request.user, voucher=voucher)
+    context["form"] = form
+    return render_page(request, "reservations/create.html", context, target=CREATE_TARGET, partial="result")
+
+
+def _created(request, reservation, context):
+    detail_url = reverse("reservations:detail", args=[reservation.pk])
+    if not wants_fragment(request, CREATE_TARGET):
+        messages.success(request, _("Palveluvaraus on tehty."))
+        return redirect(detail_url)
+    context["created"] = reservation_with_details(request.user, reservation.pk)
+    response = render_page(request, "reservations/create.html", context, target=CREATE_TARGET, partial="result")
+    push_url(response, detail_url)
+    return trigger_client_event(response, "reservation-created", {"id": reservation.pk})

@@ -3,10 +3,18 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 
+class VoucherNumberField(forms.CharField):
+    """A voucher number as people type it: spaces anywhere (also grouping spaces) are ignored."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return "".join(value.split())
+
+
 class VoucherNumberForm(forms.Form):
     """The number of a voucher (ostovoiman / palvelusetelin numero)."""
 
-    numero = forms.CharField(
+    numero = VoucherNumberField(
         label=_("Ostovoiman numero"),
         max_length=20,
         strip=True,

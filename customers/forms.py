@@ -1,0 +1,119 @@
+"""Forms validate and convert input; the rules live in customers.services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vouchers.models import today
+
+DATE_ERRORS = {
+    "required": _("Anna päivämäärä."),
+    "invalid": _("Anna päivämäärä muodossa pp.kk.vvvv."),
+}
+
+
+class DateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+    default_error_messages = DATE_ERRORS
+
+
+class OfficeChoiceField(forms.ModelChoiceField):
+    """An office; with the provider's name when offices of several providers are offered."""
+
+    def __init__(self, *args, with_provider: bool = False, **kwargs):
+        self.with_provider = with_provider
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, office):
+        if self.with_provider:
+            return f"{office.provider.name} – {office.name}"
+        return office.name
+
+
+def office_field(offices, *, with_provider: bool, label) -> OfficeChoiceField:
+    return OfficeChoiceField(
+        queryset=offices,
+        with_provider=with_provider,
+        label=label,
+        empty_label=_("Valitse toimipaikka"),
+        error_messages={
+            "required": _("Valitse toimipaikka."),
+            "invalid_choice": _("Valitse toimipaikka luettelosta."),
+        },
+    )
+
+
+LOCK_HELP = _("Aikana, jolloin asiakas ei itse voi vaihtaa palveluntuottajaa. "
+              "Jätä tyhjäksi, niin aikarajaus päättyy vuoden kuluttua alkupäivästä.")
+
+
+class CustomershipCreateForm(forms.Form):
+    """"Luo asiakkuus": office, start, optional end, lock-in, approvals."""
+
+    toimipaikka = forms.ModelChoiceField(queryset=None)  # replaced in __init__
+    alkaa = DateField(label=_("Alkupäivä"))
+    paattyy = DateField(
+        label=_("Loppupäivä"), required=False,
+        help_text=_("Jätä tyhjäksi, jos asiakkuus on toistaiseksi voimassa."),
+    )
+    aikarajaus = DateField(label=_("Aikarajaus päättyy"), required=False, help_text=LOCK_HELP)
+    sopimusehdot = forms.BooleanField(
+        label=_("Hyväksyn palvelun sopimusehdot."),
+        error_messages={"required": _("Merkitse hyväksynnät hyväksytyiksi.")},
+    )
+    sopimussuhde = forms.BooleanField(
+        label=_("Hyväksyn sopimussuhteen muodostumisen asiakkaan kanssa."),
+        error_messages={"required": _("Merkitse hyväksynnät hyväksytyiksi.")},
+    )
+
+    def __init__(self, *args, offices, on_behalf: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["toimipaikka"] = office_field(
+            offices, with_provider=on_behalf,
+            label=_("Palveluntuottaja ja toimipaikka") if on_behalf else _("Toimipaikka"),
+        )
+        self.fields["alkaa"].initial = today
+        self.order_fields(["toimipaikka", "alkaa", "paattyy", "aikarajaus", "sopimusehdot", "sopimussuhde"])
+
+
+class CustomershipTransferForm(forms.Form):
+    """The organiser moves a customership to another provider and/or office."""
+
+    toimipaikka = forms.ModelChoiceField(queryset=None)
+    alkaa = DateField(label=_("Siirto alkaen"), help_text=_("Nykyinen asiakkuus päättyy edellisenä päivänä."))
+    paattyy = DateField(
+        label=_("Loppupäivä"), required=False,
+        help_text=_("Jätä tyhjäksi, jos asiakkuus on toistaiseksi voimassa."),
+    )
+    aikarajaus = DateField(label=_("Aikarajaus päättyy"), required=False, help_text=LOCK_HELP)
+    peruste = forms.CharField(
+        label=_("Siirron peruste"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Kirjaa siirron peruste.")},
+    )
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["toimipaikka"] = office_field(offices, with_provider=True, label=_("Uusi palveluntuottaja ja toimipaikka"))
+        self.fields["alkaa"].initial = today
+        self.order_fields(["toimipaikka", "alkaa", "paattyy", "aikarajaus", "peruste"])
+
+
+class CustomershipEndForm(forms.Form):
+    paattyy = DateField(label=_("Asiakkuuden viimeinen päivä"))
+    peruste = forms.CharField(label=_("Peruste"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paattyy"].initial = today
+
+
+class VoucherCloseForm(forms.Form):
+    suljettu = DateField(
+        label=_("Sulkemispäivä"),
+        help_text=_("Ostovoiman viimeinen voimassaolopäivä. Sulkeminen päättää myös asiakkuuden ja palveluvarauksen."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suljettu"].initial = today

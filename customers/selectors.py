@@ -1,0 +1,175 @@
+"""Customerships, only as far as the user may see them; and their valid days for payments."""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from customers.models import Customership
+from vouchers.models import Office, PriceList, Provider, ServiceAgreement, today
+from vouchers.permissions import membership_of
+
+RELATED = ("voucher__customer", "voucher__service", "voucher__organiser", "provider", "office", "created_by")
+
+
+def customerships_for_user(user):
+    """Provider users: their own provider's customerships. Organiser users: all of their
+    organiser's vouchers' customerships. Anyone else: none."""
+    membership = membership_of(user)
+    customerships = Customership.objects.select_related(*RELATED)
+    if membership is None:
+        return customerships.none()
+    if membership.is_provider:
+        return customerships.filter(provider_id=membership.provider_id)
+    return customerships.filter(voucher__organiser_id=membership.organiser_id)
+
+
+def customerships_for_organiser(user):
+    """Customerships the organiser user may transfer, end or close: none for provider users."""
+    membership = membership_of(user)
+    if membership is None or not membership.is_organiser:
+        return Customership.objects.none()
+    return customerships_for_user(user)
+
+
+def _serving_providers(*, voucher, day: dt.date):
+    """Providers with an agreement and a price list valid on ``day`` for the voucher's service
+    with the voucher's organiser: the same rule as the voucher lookup."""
+    price_lists = PriceList.objects.valid_on(day).filter(agreement=OuterRef("pk"))
+    agreements = (
+        ServiceAgreement.objects.valid_on(day)
+        .filter(provider=OuterRef("pk"), organiser_id=voucher.organiser_id, service_id=voucher.service_id)
+        .filter(Exists(price_lists))
+    )
+    return Provider.objects.filter(Exists(agreements))
+
+
+def provider_may_serve(*, provider, voucher, day: dt.date | None = None) -> bool:
+    return _serving_providers(voucher=voucher, day=day or today()).filter(pk=provider.pk).exists()
+
+
+def offices_for_customership(*, user, voucher, day: dt.date | None = None):
+    """Offices the user may pick for a customership on ``voucher``: a provider user its own
+    provider's offices; organiser staff the offices of every provider that may serve the voucher."""
+    membership = membership_of(user)
+    offices = Office.objects.select_related("provider").order_by("provider__name", "name")
+    if membership is None:
+        return offices.none()
+    if membership.is_provider:
+        return offices.filter(provider_id=membership.provider_id)
+    if membership.organiser_id != voucher.organiser_id:
+        return offices.none()
+    return offices.filter(provider__in=_serving_providers(voucher=voucher, day=day or today()))
+
+
+def status_on(customership: Customership, day: dt.date) -> str:
+    """"current", "upcoming" or "ended" on ``day`` (the voucher's closing date counts)."""
+    end = customership.effective_end
+    if end is not None and end < customership.start_date:
+        return "ended"  # the voucher closed before it began
+    if customership.start_date > day:
+        return "upcoming"
+    if end is None or end >= day:
+        return "current"
+    return "ended"
+
+
+@dataclass(frozen=True)
+class OtherProviderNotice:
+    """What a provider may know of a competitor's customership: that it exists and when its
+    lock-in ends. Not the competitor, the office or the dates the customer chose."""
+
+    locked_until: dt.date
+    lock_in_running: bool
+
+    @property
+    def earliest_switch(self) -> dt.date:
+        return self.locked_until + dt.timedelta(days=1)
+
+
+@dataclass
+class VoucherCustomerships:
+    active: list  # current or upcoming, the current first
+    history: list  # ended, newest first
+    other_provider: OtherProviderNotice | None
+    can_manage: bool  # organiser staff: transfer, end, close
+
+
+def voucher_customerships(*, user, voucher, day: dt.date | None = None) -> VoucherCustomerships:
+    """What the voucher card shows of the voucher's customerships to this user (two queries)."""
+    day = day or today()
+    membership = membership_of(user)
+    empty = VoucherCustomerships(active=[], history=[], other_provider=None, can_manage=False)
+    if membership is None:
+        return empty
+    rows = list(
+        voucher.customerships.select_related("provider", "office", "created_by").order_by("-start_date")
+    )
+    for row in rows:
+        row.voucher = voucher  # the effective end reads the voucher's closing date
+        row.status = status_on(row, day)
+        row.lock_in_passed = row.locked_until < day
+    if membership.is_organiser:
+        if membership.organiser_id != voucher.organiser_id:
+            return empty
+        visible, others = rows, []
+    else:
+        visible = [row for row in rows if row.provider_id == membership.provider_id]
+        others = [row for row in rows if row.provider_id != membership.provider_id and row.status != "ended"]
+    active = sorted((row for row in visible if row.status != "ended"), key=lambda row: row.start_date)
+    history = [row for row in visible if row.status == "ended"]
+    notice = None
+    if others:
+        blocking = max(others, key=lambda row: row.locked_until)
+        notice = OtherProviderNotice(locked_until=blocking.locked_until, lock_in_running=blocking.locked_until >= day)
+    return VoucherCustomerships(
+        active=active, history=history, other_provider=notice, can_manage=membership.is_organiser
+    )
+
+
+@dataclass(frozen=True)
+class CustomershipDays:
+    customership: Customership
+    first_day: dt.date
+    last_day: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def customership_days_in_month(*, organiser, month: dt.date) -> list[CustomershipDays]:
+    """Each customership of the organiser's vouchers that is valid on at least one day of
+    ``month`` (any date in it), with its first and last valid day and the number of days.
+
+    A day counts when it is within the customership (start–end), the voucher has not closed
+    before it (the closing day still counts) and it is within the voucher's validity.
+    The payment run pays the monthly fee pro rata by ``days``."""
+    first, last = month_bounds(month)
+    organiser_id = getattr(organiser, "pk", organiser)
+    rows = (
+        Customership.objects.filter(
+            voucher__organiser_id=organiser_id,
+            start_date__lte=last,
+            voucher__valid_from__lte=last,
+            voucher__valid_to__gte=first,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .filter(Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gte=first))
+        .select_related("voucher", "provider", "office")
+        .order_by("voucher__number", "start_date")
+    )
+    result = []
+    for row in rows:
+        voucher = row.voucher
+        begins = max(first, row.start_date, voucher.valid_from)
+        ends = min(day for day in (last, row.end_date, voucher.closed_on, voucher.valid_to) if day is not None)
+        if begins <= ends:
+            result.append(CustomershipDays(customership=row, first_day=begins, last_day=ends))
+    return result

@@ -1,0 +1,285 @@
+"""Every change of a customership (asiakkuus): create, transfer, end.
+
+The voucher row is locked first, so two changes of one voucher's customerships run one
+after the other; the exclusion constraint ``customership_no_overlap`` stands behind that,
+so that no two customerships of a voucher are ever valid on the same day."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from customers.models import Customership
+from customers.permissions import acts_for_provider, can_end_customership, can_transfer_customership, is_organiser_of
+from customers.selectors import provider_may_serve
+from vouchers.errors import DomainError
+from vouchers.models import Voucher, VoucherKind, today
+from vouchers.permissions import membership_of
+
+ONE_DAY = dt.timedelta(days=1)
+_NO_OVERLAP = next(c for c in Customership._meta.constraints if c.name == "customership_no_overlap")
+
+
+def format_day(value: dt.date) -> str:
+    return date_format(value, "j.n.Y")
+
+
+def one_year_after(day: dt.date) -> dt.date:
+    """The same date a year later (29.2. → 28.2.): the default end of the lock-in."""
+    if day.year >= dt.MAXYEAR:
+        return dt.date.max
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _locked_voucher(voucher) -> Voucher:
+    return Voucher.objects.select_for_update(of=("self",)).select_related("service").get(pk=voucher.pk)
+
+
+def _check_dates(*, voucher, start_date, end_date, locked_until):
+    if not voucher.valid_from <= start_date <= voucher.effective_end:
+        raise DomainError(
+            "start_outside_validity",
+            _("Asiakkuuden alkupäivän on oltava ostovoiman voimassaoloaikana %(start)s–%(end)s.")
+            % {"start": format_day(voucher.valid_from), "end": format_day(voucher.effective_end)},
+        )
+    if end_date is not None and end_date < start_date:
+        raise DomainError("end_before_start", _("Asiakkuuden loppupäivä ei voi olla ennen alkupäivää."))
+    if locked_until < start_date:
+        raise DomainError("lock_before_start", _("Aikarajaus ei voi päättyä ennen asiakkuuden alkua."))
+
+
+def _save_new(customership: Customership) -> Customership:
+    """full_clean, then insert; a customership that slipped in meanwhile hits the constraint."""
+    try:
+        customership.full_clean()
+        with transaction.atomic():
+            customership.save()
+    except ValidationError as error:
+        if str(_NO_OVERLAP.get_violation_error_message()) in error.messages:
+            raise _overlap() from error
+        raise DomainError("invalid", " ".join(error.messages)) from error
+    except IntegrityError as error:
+        if "customership_no_overlap" in str(error):
+            raise _overlap() from error
+        raise
+    return customership
+
+
+def _overlap() -> DomainError:
+    return DomainError("overlap", _("Ostovoimalla on jo asiakkuus tälle ajalle."))
+
+
+def _overlapping(voucher, *, start_date, end_date, exclude=None):
+    """The voucher's customerships with a day on or after ``start_date`` (and not after ``end_date``)."""
+    rows = Customership.objects.filter(voucher=voucher).filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+    if end_date is not None:
+        rows = rows.filter(start_date__lte=end_date)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    return list(rows.select_related("provider").order_by("start_date"))
+
+
+def _audit(*, user, customership, what, request):
+    membership = membership_of(user)
+    audit_log(
+        user=user,
+        action="change",
+        what=f"Ostovoima {customership.voucher.number}: {what}",
+        customer_id=customership.voucher.customer_id,
+        request=request,
+        organisation=str(membership.organisation) if membership else "",
+    )
+
+
+@transaction.atomic
+def customership_create(
+    *,
+    user,
+    voucher,
+    office,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    locked_until: dt.date | None = None,
+    approvals_accepted: bool,
+    request=None,
+) -> Customership:
+    """"Luo asiakkuus": the customer becomes the office's provider's customer from ``start_date``
+    (default today) until ``end_date`` (empty: until further notice), locked in until
+    ``locked_until`` (default a year after the start).
+
+    A provider user creates it for its own provider; organiser staff on the provider's behalf.
+    Another provider's customership still valid on the start day is ended the day before,
+    unless its lock-in (``locked_until``, the last day of the lock-in) reaches the start day:
+    then it is refused with the date the lock-in ends. Only the organiser moves a customer
+    inside the lock-in, with ``customership_transfer``."""
+    provider = office.provider
+    if acts_for_provider(user, provider.pk):
+        on_behalf = False
+    elif is_organiser_of(user, voucher):
+        on_behalf = True
+    else:
+        raise DomainError("not_allowed", _("Et voi luoda asiakkuutta tämän palveluntuottajan puolesta."))
+    voucher = _locked_voucher(voucher)
+    if voucher.service.kind != VoucherKind.CAPITATION:
+        raise DomainError("not_capitation", _("Asiakkuuden voi luoda vain kapitaatiosetelille."))
+    if not approvals_accepted:
+        raise DomainError("approvals_missing", _("Merkitse hyväksynnät hyväksytyiksi."))
+    if not provider_may_serve(provider=provider, voucher=voucher):
+        raise DomainError(
+            "no_agreement",
+            _("Palveluntuottajalla ei ole voimassa olevaa palvelusopimusta tai hinnastoa kyseiseen palveluun."),
+        )
+    start_date = start_date or today()
+    if not on_behalf and voucher.is_closed():
+        raise DomainError(
+            "voucher_closed", _("Ostovoima on suljettu %(day)s.") % {"day": format_day(voucher.closed_on)}
+        )
+    if locked_until is None:
+        locked_until = one_year_after(start_date)
+    _check_dates(voucher=voucher, start_date=start_date, end_date=end_date, locked_until=locked_until)
+
+    for existing in _overlapping(voucher, start_date=start_date, end_date=end_date):
+        if existing.provider_id == provider.pk:
+            raise DomainError(
+                "already_customer",
+                _("Asiakkaalla on jo voimassa oleva asiakkuus tällä palveluntuottajalla (alkaen %(day)s).")
+                % {"day": format_day(existing.start_date)},
+            )
+        if existing.locked_until >= start_date:
+            raise DomainError(
+                "locked_in",
+                _(
+                    "Asiakkaalla on asiakkuus toisella palveluntuottajalla, ja sen aikarajaus päättyy %(day)s. "
+                    "Asiakas ei voi vaihtaa palveluntuottajaa ennen kuin aikarajaus on päättynyt; "
+                    "uusi asiakkuus voi alkaa aikaisintaan %(earliest)s."
+                )
+                % {"day": format_day(existing.locked_until), "earliest": format_day(existing.locked_until + ONE_DAY)},
+                locked_until=existing.locked_until,
+            )
+        if existing.start_date >= start_date:
+            raise _overlap()  # it cannot end before it begins
+        existing.end_date = start_date - ONE_DAY
+        existing.save(update_fields=["end_date"])
+        _audit(user=user, customership=existing, request=request,
+               what=f"asiakkuus ({existing.provider}) päättyy {format_day(existing.end_date)} palveluntuottajan vaihtuessa")
+
+    customership = _save_new(
+        Customership(
+            voucher=voucher,
+            provider=provider,
+            office=office,
+            start_date=start_date,
+            end_date=end_date,
+            locked_until=locked_until,
+            approvals_accepted=True,
+            created_by=user,
+            on_behalf=on_behalf,
+        )
+    )
+    _audit(user=user, customership=customership, request=request,
+           what=f"asiakkuus luotu ({provider} / {office}) alkaen {format_day(start_date)}")
+    return customership
+
+
+@transaction.atomic
+def customership_transfer(
+    *,
+    user,
+    customership,
+    office,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    locked_until: dt.date | None = None,
+    reason: str,
+    request=None,
+) -> Customership:
+    """Organiser staff move a customership to another provider and/or office from
+    ``start_date`` (default today), lock-in or not. The old one ends the day before; the new
+    one records who moved it (``created_by``), from which (``transferred_from``) and why."""
+    if not can_transfer_customership(user, customership):
+        raise DomainError("not_allowed", _("Vain palvelunjärjestäjä voi siirtää asiakkuuden."))
+    voucher = _locked_voucher(customership.voucher)
+    old = Customership.objects.select_related("provider", "office").get(pk=customership.pk)
+    old.voucher = voucher
+    provider = office.provider
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason_missing", _("Kirjaa siirron peruste."))
+    if office.pk == old.office_id:
+        raise DomainError("same_office", _("Valitse toinen palveluntuottaja tai toimipaikka."))
+    if not provider_may_serve(provider=provider, voucher=voucher):
+        raise DomainError(
+            "no_agreement",
+            _("Palveluntuottajalla ei ole voimassa olevaa palvelusopimusta tai hinnastoa kyseiseen palveluun."),
+        )
+    start_date = start_date or today()
+    if locked_until is None:
+        locked_until = one_year_after(start_date)
+    _check_dates(voucher=voucher, start_date=start_date, end_date=end_date, locked_until=locked_until)
+    old_end = old.effective_end
+    if start_date <= old.start_date or (old_end is not None and old_end < start_date):
+        raise DomainError(
+            "not_valid_on_start",
+            _("Siirto alkaa päivänä, jona asiakkuus ei ole voimassa (%(start)s–%(end)s).")
+            % {"start": format_day(old.start_date), "end": format_day(old_end) if old_end else _("toistaiseksi")},
+        )
+    if _overlapping(voucher, start_date=start_date, end_date=end_date, exclude=old):
+        raise _overlap()
+    old.end_date = start_date - ONE_DAY
+    old.save(update_fields=["end_date"])
+    new = _save_new(
+        Customership(
+            voucher=voucher,
+            provider=provider,
+            office=office,
+            start_date=start_date,
+            end_date=end_date,
+            locked_until=locked_until,
+            approvals_accepted=True,
+            created_by=user,
+            on_behalf=True,
+            transferred_from=old,
+            reason=reason,
+        )
+    )
+    _audit(user=user, customership=new, request=request,
+           what=f"asiakkuus siirretty ({old.provider} / {old.office} → {provider} / {office}) "
+                f"alkaen {format_day(start_date)}; peruste: {reason}")
+    return new
+
+
+@transaction.atomic
+def customership_end(*, user, customership, end_date: dt.date, reason: str = "", request=None) -> Customership:
+    """The customership's provider or the organiser ends it on ``end_date`` (its last day)
+    without closing the voucher, e.g. when the customer moves to another provider."""
+    if not can_end_customership(user, customership):
+        raise DomainError("not_allowed", _("Et voi päättää tätä asiakkuutta."))
+    voucher = _locked_voucher(customership.voucher)
+    customership = Customership.objects.select_related("provider", "office").get(pk=customership.pk)
+    customership.voucher = voucher
+    if end_date < customership.start_date:
+        raise DomainError(
+            "end_before_start",
+            _("Asiakkuuden loppupäivä ei voi olla ennen alkupäivää %(day)s.") % {"day": format_day(customership.start_date)},
+        )
+    current_end = customership.effective_end
+    if current_end is not None and current_end <= end_date:
+        raise DomainError(
+            "already_ends",
+            _("Asiakkuus päättyy jo %(day)s.") % {"day": format_day(current_end)},
+        )
+    customership.end_date = end_date
+    customership.full_clean()
+    customership.save(update_fields=["end_date"])
+    what = f"asiakkuus ({customership.provider} / {customership.office}) päätetty {format_day(end_date)}"
+    if reason.strip():
+        what += f"; peruste: {reason.strip()}"
+    _audit(user=user, customership=customership, request=request, what=what)
+    return customership

@@ -1,0 +1,205 @@
+"""Service reservations (palveluvaraus): every rule of making one lives here.
+
+A voucher is reserved once, for one of its contents. Provider users reserve open
+vouchers for their own provider; organiser staff reserve on a provider's behalf,
+also a closed voucher up to ``ON_BEHALF_DAYS_AFTER_CLOSING`` days after it closed.
+The database's one-to-one ``Reservation.voucher`` makes a second reservation
+impossible even when two arrive at once.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from reservations.models import Reservation
+from reservations.permissions import can_make_reservations
+from reservations.selectors import providers_for_on_behalf, reservation_of_voucher
+from vouchers.errors import DomainError
+from vouchers.models import Provider, ProviderUnit, Voucher, VoucherContent, VoucherKind, today
+from vouchers.permissions import membership_of
+from vouchers.selectors import vouchers_visible_for_lookup
+
+ON_BEHALF_DAYS_AFTER_CLOSING = 60
+
+
+def _user_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def already_reserved_error(*, user, reservation: Reservation) -> DomainError:
+    """"Already reserved", naming the holder only to those who may know it."""
+    membership = membership_of(user)
+    when = date_format(localtime(reservation.created_at), "j.n.Y")
+    if membership is not None and membership.is_organiser:
+        message = _(
+            "Ostovoima on jo varattu. Varauksen haltija: %(provider)s (%(unit)s); "
+            "varauksen teki %(user)s %(when)s."
+        ) % {
+            "provider": reservation.provider.name,
+            "unit": reservation.unit.name,
+            "user": _user_name(reservation.created_by),
+            "when": when,
+        }
+    elif membership is not None and membership.provider_id == reservation.provider_id:
+        message = _("Ostovoima on jo varattu teille (%(unit)s, %(when)s).") % {
+            "unit": reservation.unit.name,
+            "when": when,
+        }
+    else:
+        message = _("Ostovoima on jo varattu.")
+    return DomainError("already_reserved", message, reservation_id=reservation.pk)
+
+
+def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None) -> DomainError | None:
+    """Why ``user`` cannot reserve ``voucher`` on ``day``, or None if they may.
+
+    Shown before the form; ``reservation_create`` asks the same again with the voucher locked.
+    """
+    day = day or today()
+    membership = membership_of(user)
+    if membership is None or not can_make_reservations(user):
+        return DomainError("role_not_allowed", _("Sinulla ei ole oikeutta tehdä palveluvarauksia."))
+    if not vouchers_visible_for_lookup(user, day=day).filter(pk=voucher.pk).exists():
+        return DomainError("voucher_not_found", _("Ostovoiman tietoja ei löydy"))
+    if voucher.service.kind == VoucherKind.CAPITATION:
+        return DomainError(
+            "capitation_voucher",
+            _("Kapitaatiosetelille ei tehdä palveluvarausta, vaan sille luodaan asiakkuus."),
+        )
+    existing = reservation_of_voucher(voucher)
+    if existing is not None:
+        return already_reserved_error(user=user, reservation=existing)
+    if voucher.is_closed(day):
+        closed = date_format(voucher.closed_on, "j.n.Y")
+        if not membership.is_organiser:
+            return DomainError(
+                "voucher_closed",
+                _(
+                    "Ostovoima on suljettu %(closed)s, eikä palveluntuottaja voi enää varata sitä. "
+                    "Palvelunjärjestäjä voi tehdä varauksen puolestanne %(days)s päivän ajan sulkemisesta."
+                )
+                % {"closed": closed, "days": ON_BEHALF_DAYS_AFTER_CLOSING},
+            )
+        if (day - voucher.closed_on).days > ON_BEHALF_DAYS_AFTER_CLOSING:
+            return DomainError(
+                "voucher_closed_too_long",
+                _(
+                    "Ostovoima on suljettu %(closed)s. Varauksen voi tehdä palveluntuottajan puolesta "
+                    "enintään %(days)s päivää sulkemisen jälkeen."
+                )
+                % {"closed": closed, "days": ON_BEHALF_DAYS_AFTER_CLOSING},
+            )
+    return None
+
+
+def _resolve_provider(*, user, voucher: Voucher, provider: Provider | None, day: dt.date) -> Provider:
+    membership = membership_of(user)
+    if membership.is_provider:
+        if provider is not None and provider.pk != membership.provider_id:
+            raise DomainError("provider_not_allowed", _("Voit tehdä palveluvarauksen vain omalle palveluntuottajallesi."))
+        return membership.provider
+    if provider is None:
+        raise DomainError("provider_required", _("Valitse palveluntuottaja, jonka puolesta varaus tehdään."))
+    if not providers_for_on_behalf(voucher=voucher, day=day).filter(pk=provider.pk).exists():
+        raise DomainError(
+            "provider_without_agreement",
+            _("Palveluntuottajalla ei ole voimassa olevaa palvelusopimusta tähän palveluun."),
+        )
+    return provider
+
+
+def _resolve_unit(*, provider: Provider, unit: ProviderUnit | None) -> ProviderUnit:
+    if unit is None:
+        unit = provider.units.filter(is_default=True).first()
+        if unit is None:
+            raise DomainError("unit_required", _("Valitse palveluntuottajaosa."))
+    if unit.provider_id != provider.pk:
+        raise DomainError("unit_not_of_provider", _("Palveluntuottajaosa ei kuulu valitulle palveluntuottajalle."))
+    return unit
+
+
+@transaction.atomic
+def reservation_create(
+    *,
+    user,
+    voucher: Voucher,
+    voucher_content: VoucherContent | None,
+    terms_accepted: bool,
+    event_text: str = "",
+    unit: ProviderUnit | None = None,
+    provider: Provider | None = None,
+    day: dt.date | None = None,
+) -> Reservation:
+    """Reserve ``voucher`` for one of its contents. Provider users reserve for their own provider;
+    organiser users name the ``provider`` (and optionally its ``unit``) on whose behalf they reserve.
+
+    Raises DomainError (nothing written) when a rule refuses.
+    """
+    day = day or today()
+    # Lock the contested row: two reservations of one voucher queue here, and the second sees the first.
+    voucher = Voucher.objects.select_for_update(of=("self",)).select_related("service", "organiser").get(pk=voucher.pk)
+    refusal = reservation_refusal(user=user, voucher=voucher, day=day)
+    if refusal is not None:
+        raise refusal
+    provider = _resolve_provider(user=user, voucher=voucher, provider=provider, day=day)
+    unit = _resolve_unit(provider=provider, unit=unit)
+    if voucher_content is None:
+        raise DomainError("content_required", _("Valitse yksi palvelusisältö."))
+    if voucher_content.voucher_id != voucher.pk:
+        raise DomainError("content_not_on_voucher", _("Palvelusisältö ei kuulu tähän ostovoimaan."))
+    if not terms_accepted:
+        raise DomainError(
+            "terms_not_accepted",
+            _("Palveluvaraus edellyttää sopimusehtojen ja sopimussuhteen muodostamisen hyväksymistä."),
+        )
+
+    event_text = (event_text or "").strip()
+    limit = Reservation._meta.get_field("event_text").max_length
+    if len(event_text) > limit:
+        # A TextField's max_length is not checked by full_clean(); the rule is checked here.
+        raise DomainError(
+            "event_text_too_long", _("Tapahtumavaraus on enintään %(limit)s merkkiä pitkä.") % {"limit": limit}
+        )
+
+    membership = membership_of(user)
+    reservation = Reservation(
+        voucher=voucher,
+        voucher_content=voucher_content,
+        provider=provider,
+        unit=unit,
+        event_text=event_text,
+        terms_accepted=True,
+        on_behalf=membership.is_organiser,
+        created_by=user,
+    )
+    try:
+        reservation.full_clean(validate_unique=False)
+    except ValidationError as error:
+        raise DomainError("invalid", " ".join(error.messages)) from error
+    try:
+        with transaction.atomic():
+            reservation.save()
+    except IntegrityError as error:
+        # The one-to-one constraint: someone reserved the voucher after all.
+        existing = reservation_of_voucher(voucher)
+        if existing is None:
+            raise
+        raise already_reserved_error(user=user, reservation=existing) from error
+
+    # The audit log is stored in Finnish, whatever the user's language.
+    what = f"Palveluvaraus {voucher.number}: {voucher_content.content.name}, {provider.name}"
+    if reservation.on_behalf:
+        what += " (palveluntuottajan puolesta)"
+    audit_log(
+        user=user,
+        action="change",
+        what=what,
+        customer_id=voucher.customer_id,
+        organisation=str(membership.organisation),
+    )
+    return reservation

@@ -1,0 +1,28 @@
+"""What the voucher card shows about a voucher's reservation (the card belongs to vouchers;
+this slot to reservations, so vouchers need not import reservations)."""
+
+from django import template
+
+from reservations.selectors import reservation_of_voucher
+from reservations.services import reservation_refusal
+from vouchers.permissions import membership_of
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def voucher_reservation_state(context, voucher):
+    """``reservation``, whether the viewer may see its holder, and why the viewer cannot reserve (if so)."""
+    user = context["request"].user
+    reservation = reservation_of_voucher(voucher)
+    membership = membership_of(user)
+    may_see_holder = reservation is not None and membership is not None and (
+        membership.is_organiser or membership.provider_id == reservation.provider_id
+    )
+    refusal = None if reservation is not None else reservation_refusal(user=user, voucher=voucher)
+    return {
+        "reservation": reservation,
+        "may_see_holder": may_see_holder,
+        "refusal": refusal,
+        "can_reserve": reservation is None and refusal is None,
+    }
