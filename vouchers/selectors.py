@@ -4,7 +4,17 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from vouchers.models import PriceList, PriceListItem, ServiceAgreement, Voucher, VoucherContent, today
+from audit.models import AuditEntry
+from vouchers.models import (
+    Customer,
+    Membership,
+    PriceList,
+    PriceListItem,
+    ServiceAgreement,
+    Voucher,
+    VoucherContent,
+    today,
+)
 from vouchers.permissions import membership_of
 
 
@@ -71,3 +81,21 @@ def price_on(*, provider, organiser, content, day: dt.date) -> PriceListItem | N
         .select_related("price_list")
         .first()
     )
+
+
+def organiser_customers(user):
+    """Customers with a voucher of the organiser user's own organiser (none for anyone else)."""
+    membership = membership_of(user)
+    if membership is None or not membership.is_organiser:
+        return Customer.objects.none()
+    return Customer.objects.filter(
+        Exists(Voucher.objects.filter(customer=OuterRef("pk"), organiser_id=membership.organiser_id))
+    )
+
+
+def audit_entries_for_organiser_admin(user):
+    """Audit rows about the organiser's customers, for its admins only."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Membership.Role.ORGANISER_ADMIN:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(customer_id__in=organiser_customers(user).values("pk"))

@@ -1,0 +1,78 @@
+"""The customer page (organiser users) and the audit log search (organiser admins)."""
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from audit.services import audit_read
+from psop.htmx import render_page
+from vouchers.audit_forms import AuditSearchForm
+from vouchers.models import Membership
+from vouchers.permissions import member_required, membership_of
+from vouchers.selectors import audit_entries_for_organiser_admin, organiser_customers, organiser_vouchers
+from vouchers.validators import normalise_henkilotunnus
+
+PAGE_SIZE = 50
+
+
+def _is_organiser_admin(user) -> bool:
+    membership = membership_of(user)
+    return membership is not None and membership.role == Membership.Role.ORGANISER_ADMIN
+
+
+@require_GET
+@member_required
+def customer_detail(request, customer_id):
+    """A customer's own page: the organiser's vouchers of the customer, and for the
+    organiser's admins, who has read the customer's data."""
+    customer = get_object_or_404(organiser_customers(request.user), pk=customer_id)
+    vouchers = organiser_vouchers(request.user).filter(customer=customer).order_by("-valid_from")
+    reads = None
+    if _is_organiser_admin(request.user):
+        reads = audit_entries_for_organiser_admin(request.user).filter(customer_id=customer.pk)[:PAGE_SIZE]
+    audit_read(request=request, customers=[customer], what=f"Asiakkaan tiedot: {customer.full_name}")
+    context = {"customer": customer, "vouchers": vouchers, "reads": reads}
+    return render_page(request, "vouchers/customer_detail.html", context)
+
+
+@require_GET
+@member_required
+def audit_log(request):
+    """Search the audit log of the organiser's customers (organiser admins only)."""
+    if not _is_organiser_admin(request.user):
+        raise Http404
+    form = AuditSearchForm(request.GET or None)
+    entries = audit_entries_for_organiser_admin(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["asiakas"]:
+            customers = organiser_customers(request.user)
+            term = data["asiakas"]
+            matches = customers.filter(
+                Q(henkilotunnus=normalise_henkilotunnus(term).upper())
+                | Q(last_name__icontains=term)
+                | Q(first_name__icontains=term)
+            )
+            entries = entries.filter(customer_id__in=matches.values("pk"))
+        if data["kayttaja"]:
+            entries = entries.filter(username__icontains=data["kayttaja"])
+        zone = timezone.get_current_timezone()
+        if data["alkaen"]:
+            entries = entries.filter(at__gte=dt.datetime.combine(data["alkaen"], dt.time.min, tzinfo=zone))
+        if data["asti"]:
+            entries = entries.filter(at__lt=dt.datetime.combine(data["asti"] + dt.timedelta(days=1), dt.time.min, tzinfo=zone))
+    elif form.is_bound:
+        entries = entries.none()
+    page = Paginator(entries.order_by("-at", "-id"), PAGE_SIZE).get_page(request.GET.get("sivu"))
+    names = {c.pk: c for c in organiser_customers(request.user).filter(pk__in=[e.customer_id for e in page])}
+    rows = [(entry, names.get(entry.customer_id)) for entry in page]
+    audit_read(request=request, customers=names.values(), what="Lokitietojen haku")
+    query = request.GET.copy()
+    query.pop("sivu", None)
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    return render_page(request, "vouchers/audit_log.html", context)
