@@ -12,9 +12,10 @@ from vouchers.models import Provider, ProviderUnit, Voucher, VoucherContent
 
 class ReservationQuerySet(models.QuerySet):
     def active_on(self, day: dt.date):
-        """Reservations not ended by their own end date nor by the voucher's closing."""
-        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day)).filter(
-            Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gt=day)
+        """Reservations in force on ``day``: their own end date and the voucher's closing
+        date are each the last day in force, as for customerships."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day)).filter(
+            Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gte=day)
         )
 
 
