@@ -79,12 +79,15 @@ def run_with_database(command: list[str]) -> int:
         started_here = not is_running()
         env["DATABASE_URL"] = database_url()
     process = subprocess.Popen(command, env=env)
+    interrupted = False
     try:
         while True:
             try:
-                return process.wait()
+                code = process.wait()
+                return 0 if interrupted else code
             except KeyboardInterrupt:
                 # Ctrl-C reaches the child too; wait for it to finish cleanly.
+                interrupted = True
                 process.send_signal(signal.SIGINT)
     finally:
         if started_here:
