@@ -1,6 +1,6 @@
 """Who may do what with customerships. Selectors and services call these; views never decide."""
 
-from vouchers.permissions import membership_of
+from vouchers.permissions import membership_of, records_only
 
 
 def is_organiser_of(user, voucher) -> bool:
@@ -10,9 +10,14 @@ def is_organiser_of(user, voucher) -> bool:
 
 
 def acts_for_provider(user, provider_id) -> bool:
-    """A provider user of this very provider."""
+    """A provider user of this very provider who does more than record events."""
     membership = membership_of(user)
-    return membership is not None and membership.is_provider and membership.provider_id == provider_id
+    return (
+        membership is not None
+        and membership.is_provider
+        and membership.provider_id == provider_id
+        and not records_only(user)
+    )
 
 
 def can_end_customership(user, customership) -> bool:

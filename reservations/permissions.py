@@ -1,19 +1,11 @@
 """Who may make service reservations. Services and selectors call these; views never decide."""
 
-from vouchers.models import Membership
-from vouchers.permissions import membership_of
-
-# A recorder (kirjaaja) only records events; everyone else in an organisation may reserve.
-RESERVING_ROLES = (
-    Membership.Role.PROVIDER_ADMIN,
-    Membership.Role.ORGANISER_ADMIN,
-    Membership.Role.ORGANISER_STAFF,
-)
+from vouchers.permissions import membership_of, records_only
 
 
 def can_make_reservations(user) -> bool:
-    membership = membership_of(user)
-    return membership is not None and membership.role in RESERVING_ROLES
+    """Everyone in an organisation but a recorder, who only records events."""
+    return membership_of(user) is not None and not records_only(user)
 
 
 def reserves_on_behalf(user) -> bool:

@@ -38,6 +38,12 @@ def can_manage_organisation(user) -> bool:
     )
 
 
+def records_only(user) -> bool:
+    """A recorder (kirjaaja) only records events: no reservations, customerships or management."""
+    membership = membership_of(user)
+    return membership is not None and membership.role == Membership.Role.RECORDER
+
+
 def member_required(view):
     """Login required, and the user must belong to a provider or an organiser (else 403)."""
 
