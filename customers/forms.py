@@ -3,18 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from psop.forms import FinnishDateField
 from vouchers.models import today
 
-DATE_ERRORS = {
-    "required": _("Anna päivämäärä."),
-    "invalid": _("Anna päivämäärä muodossa pp.kk.vvvv."),
-}
-
-
-class DateField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
-    default_error_messages = DATE_ERRORS
 
 
 class OfficeChoiceField(forms.ModelChoiceField):
@@ -51,12 +42,12 @@ class CustomershipCreateForm(forms.Form):
     """"Luo asiakkuus": office, start, optional end, lock-in, approvals."""
 
     toimipaikka = forms.ModelChoiceField(queryset=None)  # replaced in __init__
-    alkaa = DateField(label=_("Alkupäivä"))
-    paattyy = DateField(
+    alkaa = FinnishDateField(label=_("Alkupäivä"))
+    paattyy = FinnishDateField(
         label=_("Loppupäivä"), required=False,
         help_text=_("Jätä tyhjäksi, jos asiakkuus on toistaiseksi voimassa."),
     )
-    aikarajaus = DateField(label=_("Aikarajaus päättyy"), required=False, help_text=LOCK_HELP)
+    aikarajaus = FinnishDateField(label=_("Aikarajaus päättyy"), required=False, help_text=LOCK_HELP)
     sopimusehdot = forms.BooleanField(
         label=_("Hyväksyn palvelun sopimusehdot."),
         error_messages={"required": _("Merkitse hyväksynnät hyväksytyiksi.")},
@@ -80,12 +71,12 @@ class CustomershipTransferForm(forms.Form):
     """The organiser moves a customership to another provider and/or office."""
 
     toimipaikka = forms.ModelChoiceField(queryset=None)
-    alkaa = DateField(label=_("Siirto alkaen"), help_text=_("Nykyinen asiakkuus päättyy edellisenä päivänä."))
-    paattyy = DateField(
+    alkaa = FinnishDateField(label=_("Siirto alkaen"), help_text=_("Nykyinen asiakkuus päättyy edellisenä päivänä."))
+    paattyy = FinnishDateField(
         label=_("Loppupäivä"), required=False,
         help_text=_("Jätä tyhjäksi, jos asiakkuus on toistaiseksi voimassa."),
     )
-    aikarajaus = DateField(label=_("Aikarajaus päättyy"), required=False, help_text=LOCK_HELP)
+    aikarajaus = FinnishDateField(label=_("Aikarajaus päättyy"), required=False, help_text=LOCK_HELP)
     peruste = forms.CharField(
         label=_("Siirron peruste"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Kirjaa siirron peruste.")},
@@ -99,7 +90,7 @@ class CustomershipTransferForm(forms.Form):
 
 
 class CustomershipEndForm(forms.Form):
-    paattyy = DateField(label=_("Asiakkuuden viimeinen päivä"))
+    paattyy = FinnishDateField(label=_("Asiakkuuden viimeinen päivä"))
     peruste = forms.CharField(label=_("Peruste"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -109,7 +100,7 @@ class CustomershipEndForm(forms.Form):
 
 
 class VoucherCloseForm(forms.Form):
-    suljettu = DateField(
+    suljettu = FinnishDateField(
         label=_("Sulkemispäivä"),
         help_text=_("Ostovoiman viimeinen voimassaolopäivä. Sulkeminen päättää myös asiakkuuden ja palveluvarauksen."),
     )

@@ -17,7 +17,7 @@ from customers.models import Customership
 from customers.permissions import acts_for_provider, can_end_customership, can_transfer_customership, is_organiser_of
 from customers.selectors import provider_may_serve
 from vouchers.errors import DomainError
-from vouchers.models import Voucher, VoucherKind, today
+from vouchers.models import EARLIEST_DATE, LATEST_DATE, Voucher, VoucherKind, today
 from vouchers.permissions import membership_of
 
 ONE_DAY = dt.timedelta(days=1)
@@ -43,6 +43,8 @@ def _locked_voucher(voucher) -> Voucher:
 
 
 def _check_dates(*, voucher, start_date, end_date, locked_until):
+    if any(day is not None and not EARLIEST_DATE <= day <= LATEST_DATE for day in (start_date, end_date, locked_until)):
+        raise DomainError("date_out_of_range", _("Päivämäärän on oltava vuosien 1900–2100 välillä."))
     if not voucher.valid_from <= start_date <= voucher.effective_end:
         raise DomainError(
             "start_outside_validity",

@@ -16,6 +16,15 @@ class PaymentRun(models.Model):
         READY = "ready", _("Valmis tarkastettavaksi")
         APPROVED = "approved", _("Hyväksytty")
 
+        @classmethod
+        def transitions(cls) -> dict[str, set[str]]:
+            """Computed in one transaction (running → ready); approved by the organiser (ready → approved)."""
+            return {cls.RUNNING: {cls.READY}, cls.READY: {cls.APPROVED}, cls.APPROVED: set()}
+
+        @classmethod
+        def can_move(cls, source: str, target: str) -> bool:
+            return target in cls.transitions()[cls(source)]
+
     organiser = models.ForeignKey(Organiser, models.PROTECT, related_name="payment_runs", verbose_name=_("palvelunjärjestäjä"))
     month = models.DateField(_("kuukausi"), help_text=_("Kuukauden ensimmäinen päivä"))
     status = models.CharField(_("tila"), max_length=16, choices=Status.choices, default=Status.RUNNING)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("vouchers.urls")),
     path("", include("reservations.urls")),
     path("", include("customers.urls")),
+    path("", include("payments.urls")),
 ]
 
 handler500 = "psop.views.server_error"

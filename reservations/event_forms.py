@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from psop.forms import FinnishDateField
 from reservations.models import CreditReason
 from vouchers.models import VoucherContent, VoucherKind, today
 
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
 
 
 def _decimal_field(label, *, required=True):
@@ -23,11 +24,7 @@ def _decimal_field(label, *, required=True):
 class EventForm(forms.Form):
     """Date, content (the reserved one), quantity — or euros on a balance voucher — and a note."""
 
-    paivamaara = forms.DateField(
-        label=_("Päivämäärä"),
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    paivamaara = FinnishDateField(label=_("Päivämäärä"))
     sisalto = forms.ModelChoiceField(label=_("Palvelusisältö"), queryset=VoucherContent.objects.none(), empty_label=None)
     maara = _decimal_field(_("Määrä"))
     lisatieto = forms.CharField(label=_("Lisätieto"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

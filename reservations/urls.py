@@ -6,7 +6,7 @@ app_name = "reservations"
 urlpatterns = [
     path("palveluvaraukset/", views.reservation_list, name="list"),
     path("palveluvaraukset/<int:reservation_id>/", views.reservation_detail, name="detail"),
-    path("ostovoimat/<str:number>/palveluvaraus/", views.reservation_create, name="create"),
+    path("ostovoimat/<voucher_number:number>/palveluvaraus/", views.reservation_create, name="create"),
     # Events live in their own modules (event_*.py) beside the reservations.
     path("", include("reservations.event_urls")),
 ]

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from psop.forms import FinnishDateField
+
 
 class AuditSearchForm(forms.Form):
     """Search of the audit log by customer, user and time."""
@@ -9,16 +11,8 @@ class AuditSearchForm(forms.Form):
         label=_("Asiakas (nimi tai henkilötunnus)"), required=False, max_length=100, strip=True
     )
     kayttaja = forms.CharField(label=_("Käyttäjätunnus"), required=False, max_length=150, strip=True)
-    alkaen = forms.DateField(
-        label=_("Alkaen"), required=False, input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Anna päivämäärä muodossa pp.kk.vvvv.")},
-    )
-    asti = forms.DateField(
-        label=_("Asti"), required=False, input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Anna päivämäärä muodossa pp.kk.vvvv.")},
-    )
+    alkaen = FinnishDateField(label=_("Alkaen"), required=False)
+    asti = FinnishDateField(label=_("Asti"), required=False)
 
     def clean(self):
         for name, value in self.cleaned_data.items():

@@ -14,6 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from vouchers.validators import mask_henkilotunnus, validate_business_id, validate_henkilotunnus
 
 
+# The dates the product deals in. Forms refuse others, so that date arithmetic cannot overflow.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
 def today() -> dt.date:
     """Today's date in Helsinki (TIME_ZONE)."""
     return timezone.localdate()

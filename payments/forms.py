@@ -1,0 +1,45 @@
+"""The month of a payment run: a month input (YYYY-MM), or typed as 3/2028 or 3.2028."""
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MONTH_PATTERNS = (
+    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$"),
+    re.compile(r"^(?P<month>\d{1,2})[./](?P<year>\d{4})$"),
+)
+FIRST_YEAR = 2000
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
+
+class RunStartForm(forms.Form):
+    kuukausi = forms.CharField(
+        label=_("Kuukausi"),
+        max_length=20,
+        widget=MonthInput(attrs={"placeholder": "2028-02", "autocomplete": "off"}),
+        help_text=_("Kuluva tai mennyt kuukausi, esim. 2028-02 tai 2/2028."),
+        error_messages={"required": _("Valitse maksatuksen kuukausi.")},
+    )
+
+    def clean_kuukausi(self) -> dt.date:
+        text = self.cleaned_data["kuukausi"].strip()
+        for pattern in MONTH_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                year, month = int(match["year"]), int(match["month"])
+                if 1 <= month <= 12 and year >= FIRST_YEAR:
+                    return dt.date(year, month, 1)
+        raise forms.ValidationError(_("Anna kuukausi muodossa vvvv-kk, esim. 2028-02."), code="invalid")
+
+
+
+class RunActionForm(forms.Form):
+    toiminto = forms.ChoiceField(
+        choices=[("hyvaksy", _("Hyväksy maksatus")), ("maksettu", _("Merkitse maksetuksi"))],
+        error_messages={"required": _("Tuntematon toiminto."), "invalid_choice": _("Tuntematon toiminto.")},
+    )

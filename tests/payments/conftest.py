@@ -1,0 +1,1 @@
+from tests.payments.scenarios import frozen_today, organiser, staff  # noqa: F401 - fixtures

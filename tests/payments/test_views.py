@@ -1,0 +1,300 @@
+"""The Maksatus pages: organiser users only, full page or fragment, start, approve, exports."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from audit.models import AuditEntry
+from payments.models import PaymentLine, PaymentRun
+from payments.services import payment_run_start
+from reservations.models import EventStatus
+from tests.factories import OrganiserFactory, organiser_user, provider_user
+from tests.payments.scenarios import capitation_voucher, credit, customership, event, priced_provider, reservation_of
+from vouchers.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+JUNE_2025 = dt.date(2025, 6, 1)
+HTMX_PANEL = {"HX-Request": "true", "HX-Target": "panel"}
+
+
+@pytest.fixture
+def run(organiser, staff):
+    """June 2025: a capitation line (32,50 €), two events (15,00 € and 22,50 €) and a credit (−15,00 €)."""
+    voucher = capitation_voucher(organiser)
+    provider = priced_provider(voucher, fee=D("65.00"))
+    customership(voucher, provider, start=dt.date(2025, 6, 16))
+    reservation = reservation_of(organiser)
+    original = event(reservation, day=dt.date(2025, 5, 3), share=D("15.00"), status=EventStatus.SETTLED)
+    credit(original, share=D("15.00"))
+    event(reservation, day=dt.date(2025, 6, 3), share=D("15.00"), total=D("25.00"))
+    event(reservation, day=dt.date(2025, 6, 4), share=D("22.50"))
+    return payment_run_start(user=staff, month=JUNE_2025)
+
+
+def urls(run) -> list[str]:
+    return [
+        reverse("payments:list"),
+        reverse("payments:detail", args=[run.pk]),
+        reverse("payments:export_csv", args=[run.pk]),
+        reverse("payments:export_xlsx", args=[run.pk]),
+    ]
+
+
+# --- who may see what ---------------------------------------------------------------------------------
+
+
+def test_payment_pages__anonymous__redirected_to_login(client, run):
+    for url in urls(run):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
+
+
+@pytest.mark.parametrize("role", [Membership.Role.PROVIDER_ADMIN, Membership.Role.RECORDER])
+def test_payment_pages__provider_users__404(client, run, role):
+    client.force_login(provider_user(role=role))
+    for url in urls(run):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"kuukausi": "2025-06", "toiminto": "hyvaksy"}).status_code in (404, 405), url
+    assert PaymentRun.objects.count() == 1
+
+
+def test_payment_pages__another_organisers_run__404_and_not_listed(client, run):
+    client.force_login(organiser_user(OrganiserFactory()))
+    for url in urls(run)[1:]:
+        assert client.get(url).status_code == 404, url
+    assert client.post(urls(run)[1], {"toiminto": "hyvaksy"}).status_code == 404
+    assert reverse("payments:detail", args=[run.pk]) not in client.get(reverse("payments:list")).content.decode()
+    run.refresh_from_db()
+    assert run.status == PaymentRun.Status.READY
+
+
+def test_header__organiser_users_see_the_maksatus_link_provider_users_do_not(client, run, staff):
+    link = f'href="{reverse("payments:list")}"'
+    client.force_login(staff)
+    assert link in client.get(reverse("vouchers:customer_tab")).content.decode()
+    client.force_login(provider_user())
+    assert link not in client.get(reverse("vouchers:customer_tab")).content.decode()
+
+
+def test_export__wrong_method__405(client, run, staff):
+    client.force_login(staff)
+    assert client.post(reverse("payments:export_csv", args=[run.pk])).status_code == 405
+
+
+# --- the list and starting a run ----------------------------------------------------------------------
+
+
+def test_run_list__full_page_and_fragment(client, run, staff):
+    client.force_login(staff)
+    page = client.get(reverse("payments:list"))
+    fragment = client.get(reverse("payments:list"), headers=HTMX_PANEL)
+    boosted = client.get(reverse("payments:list"), headers={**HTMX_PANEL, "HX-Boosted": "true"})
+
+    assert "<html" in page.content.decode() and "<html" in boosted.content.decode()
+    body = fragment.content.decode()
+    assert "<html" not in body and body.lstrip().startswith('<div id="panel">')
+    assert "6/2025" in body and "55,00 €" in body and "Valmis tarkastettavaksi" in body
+    assert '<label for="id_kuukausi">' in body
+    assert "HX-Request" in page["Vary"]
+
+
+def test_run_list__post_a_month__run_started_and_redirected_to_it(client, organiser, staff):
+    reservation = reservation_of(organiser)
+    event(reservation, day=dt.date(2025, 6, 3), share=D("15.00"))
+    client.force_login(staff)
+
+    response = client.post(reverse("payments:list"), {"kuukausi": "2025-06"})
+
+    run = PaymentRun.objects.get(organiser=organiser)
+    assert response.status_code == 302 and response["Location"] == reverse("payments:detail", args=[run.pk])
+    assert "Maksatus 6/2025 laskettu" in client.get(response["Location"]).content.decode()
+    response = client.post(reverse("payments:list"), {"kuukausi": "6/2025"})  # again: the same run
+    assert response["Location"] == reverse("payments:detail", args=[run.pk])
+    assert "on jo tehty" in client.get(response["Location"]).content.decode()
+    assert PaymentRun.objects.count() == 1
+
+
+def test_run_list__htmx_post__the_runs_panel_in_place_and_its_url_pushed(client, organiser, staff):
+    client.force_login(staff)
+    response = client.post(reverse("payments:list"), {"kuukausi": "2025-06"}, headers=HTMX_PANEL)
+    run = PaymentRun.objects.get(organiser=organiser)
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == reverse("payments:detail", args=[run.pk])
+    assert "Hyväksy maksatus" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("", "Valitse maksatuksen kuukausi."),
+        ("kesäkuu", "Anna kuukausi muodossa vvvv-kk"),
+        ("2025-13", "Anna kuukausi muodossa vvvv-kk"),
+        ("1999-12", "Anna kuukausi muodossa vvvv-kk"),
+        ("9999-12", "Maksatusta ei voi tehdä tulevalle kuukaudelle."),
+        ("2025-06\x00", "ei sallita"),
+    ],
+)
+def test_run_list__bad_month__finnish_message_and_nothing_written(client, staff, value, message):
+    client.force_login(staff)
+    response = client.post(reverse("payments:list"), {"kuukausi": value})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert PaymentRun.objects.count() == 0
+
+
+def test_run_list__provider_user_with_a_valid_month__404_and_nothing_written(client):
+    client.force_login(provider_user())
+    assert client.post(reverse("payments:list"), {"kuukausi": "2025-06"}).status_code == 404
+    assert PaymentRun.objects.count() == 0
+
+
+# --- the run's page --------------------------------------------------------------------------------------
+
+
+def test_run_detail__per_provider_totals_lines_and_exports(client, run, staff):
+    client.force_login(staff)
+    body = client.get(reverse("payments:detail", args=[run.pk])).content.decode()
+    assert "<html" in body
+    for text in ("32,50 €", "22,50 €", "-15,00 €", "55,00 €", "Kapitaatiomaksu", "Hyvitys", "Hyväksy maksatus",
+                 reverse("payments:export_csv", args=[run.pk]), reverse("payments:export_xlsx", args=[run.pk])):
+        assert text in body, text
+    assert 'hx-trigger="every 2s"' not in body  # not running: no polling
+
+
+def test_run_detail__fragment_for_the_panel_only(client, run, staff):
+    client.force_login(staff)
+    response = client.get(reverse("payments:detail", args=[run.pk]), headers=HTMX_PANEL)
+    body = response.content.decode()
+    assert "<html" not in body and body.lstrip().startswith('<div id="panel">')
+    other_target = client.get(reverse("payments:detail", args=[run.pk]), headers={"HX-Request": "true", "HX-Target": "x"})
+    assert "<html" in other_target.content.decode()
+
+
+def test_run_detail__running__the_panel_polls_itself_every_2_s(client, run, staff):
+    PaymentRun.objects.filter(pk=run.pk).update(status=PaymentRun.Status.RUNNING, progress=40)
+    client.force_login(staff)
+    body = client.get(reverse("payments:detail", args=[run.pk]), headers=HTMX_PANEL).content.decode()
+    assert 'hx-trigger="every 2s"' in body
+    assert f'hx-get="{reverse("payments:detail", args=[run.pk])}"' in body and 'hx-target="#panel"' in body
+    assert 'value="40"' in body and "Käynnissä" in body
+    assert "Hyväksy maksatus" not in body
+
+
+def test_run_detail__approve__approved_and_then_mark_paid(client, run, staff):
+    client.force_login(staff)
+    url = reverse("payments:detail", args=[run.pk])
+
+    response = client.post(url, {"toiminto": "hyvaksy"})
+
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == PaymentRun.Status.APPROVED and run.approved_by == staff
+    body = client.get(url).content.decode()
+    assert "Maksatus hyväksytty" in body and "Merkitse maksetuksi" in body and "Hyväksy maksatus" not in body
+
+    response = client.post(url, {"toiminto": "maksettu"}, headers=HTMX_PANEL)
+    assert response.status_code == 200 and "3 tapahtumaa merkitty maksetuiksi" in response.content.decode()
+    assert set(PaymentLine.objects.filter(payment__run=run, event__isnull=False).values_list("event__status", flat=True)) == {"paid"}
+
+
+def test_run_detail__approve_twice_or_unknown_action__message_not_500(client, run, staff):
+    client.force_login(staff)
+    url = reverse("payments:detail", args=[run.pk])
+    client.post(url, {"toiminto": "hyvaksy"})
+    assert "jo hyväksytty" in client.post(url, {"toiminto": "hyvaksy"}).content.decode()
+    assert "Tuntematon toiminto" in client.post(url, {"toiminto": "poista"}).content.decode()
+
+
+def test_run_detail__queries_do_not_grow_with_lines(client, organiser, staff, django_assert_max_num_queries):
+    client.force_login(staff)
+
+    def page_of(month, count):
+        reservation = reservation_of(organiser)
+        voucher = capitation_voucher(organiser)
+        customership(voucher, priced_provider(voucher), start=month, end=month + dt.timedelta(days=count))
+        for day in range(count):
+            event(reservation, day=month + dt.timedelta(days=day), share=D("1.00"))
+        run = payment_run_start(user=staff, month=month)
+        return reverse("payments:detail", args=[run.pk])
+
+    small, large = page_of(dt.date(2025, 3, 1), 1), page_of(dt.date(2025, 6, 1), 25)
+    client.get(small)  # warm the session and the user
+    with CaptureQueriesContext(connection) as baseline:
+        client.get(small)
+    with django_assert_max_num_queries(len(baseline)):
+        response = client.get(large)
+    assert response.content.decode().count("<tr>") >= 26
+
+
+# --- exports ---------------------------------------------------------------------------------------------
+
+
+def test_export_csv__semicolons_decimal_comma_bom_one_row_per_line(client, run, staff):
+    client.force_login(staff)
+    response = client.get(reverse("payments:export_csv", args=[run.pk]))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="maksatus-2025-06.csv"'
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Palveluntuottaja", "Y-tunnus", "Ostovoiman numero", "Setelilaji", "Rivin laji",
+                       "Tapahtumapäivä", "Asiakkuuden päiviä", "Summa (€)"]
+    assert len(rows) == 1 + PaymentLine.objects.filter(payment__run=run).count() == 5
+    by_kind = {(row[4], row[7]) for row in rows[1:]}
+    assert by_kind == {("Kapitaatiomaksu", "32,50"), ("Tapahtuma", "15,00"), ("Tapahtuma", "22,50"), ("Hyvitys", "-15,00")}
+    capitation = next(row for row in rows if row[4] == "Kapitaatiomaksu")
+    assert (capitation[3], capitation[5], capitation[6]) == ("Kapitaatioseteli", "", "15")
+    assert {row[5] for row in rows if row[4] == "Tapahtuma"} == {"3.6.2025", "4.6.2025"}
+    assert sum(D(row[7].replace(",", ".")) for row in rows[1:]) == D("55.00")
+
+
+def test_export_xlsx__numbers_as_numbers_with_two_decimals(client, run, staff):
+    client.force_login(staff)
+    response = client.get(reverse("payments:export_xlsx", args=[run.pk]))
+
+    assert response["Content-Disposition"] == 'attachment; filename="maksatus-2025-06.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][7] == "Summa (€)" and len(rows) == 5
+    amounts = sorted(row[7] for row in rows[1:])
+    assert amounts == [-15, 15, 22.5, 32.5]
+    assert all(isinstance(value, (int, float)) for value in amounts)
+    assert {sheet.cell(row=r, column=8).number_format for r in range(2, 6)} == {"0.00"}
+    dates = {row[5] for row in rows[1:] if row[4] == "Tapahtuma"}
+    assert {d.date() for d in dates} == {dt.date(2025, 6, 3), dt.date(2025, 6, 4)}
+
+
+def test_exports__no_customer_data_and_no_read_logged(client, run, staff):
+    customers = [line.customership.voucher.customer if line.customership_id else line.event.reservation.voucher.customer
+                 for line in PaymentLine.objects.filter(payment__run=run)]
+    client.force_login(staff)
+    reads = AuditEntry.objects.filter(action="read").count()
+    csv_text = client.get(reverse("payments:export_csv", args=[run.pk])).content.decode("utf-8-sig")
+    xlsx = load_workbook(io.BytesIO(client.get(reverse("payments:export_xlsx", args=[run.pk])).content)).active
+    xlsx_text = " ".join(str(value) for row in xlsx.iter_rows(values_only=True) for value in row)
+    page = client.get(reverse("payments:detail", args=[run.pk])).content.decode()
+    for customer in customers:
+        for text in (csv_text, xlsx_text, page):
+            assert customer.henkilotunnus not in text and customer.last_name not in text
+    assert AuditEntry.objects.filter(action="read").count() == reads
+
+
+def test_export__a_formula_looking_provider_name__kept_as_text(client, organiser, staff):
+    reservation = reservation_of(organiser)
+    reservation.provider.name = "=HYPERLINK(\"http://x\")"
+    reservation.provider.save()
+    event(reservation, day=dt.date(2025, 6, 3), share=D("1.00"))
+    run = payment_run_start(user=staff, month=JUNE_2025)
+    client.force_login(staff)
+    rows = list(csv.reader(io.StringIO(client.get(reverse("payments:export_csv", args=[run.pk])).content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][0].startswith("'=")
+    sheet = load_workbook(io.BytesIO(client.get(reverse("payments:export_xlsx", args=[run.pk])).content)).active
+    assert sheet.cell(row=2, column=1).data_type == "s"
