@@ -16,6 +16,7 @@ from vouchers.models import (
     Voucher,
     VoucherContent,
 )
+from vouchers.services import provider_ensure_default_unit
 
 
 @admin.register(Organiser)
@@ -39,6 +40,10 @@ class ProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "business_id"]
     search_fields = ["name", "business_id"]
     inlines = [ProviderUnitInline, OfficeInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        provider_ensure_default_unit(provider=form.instance)
 
 
 @admin.register(ProviderUnit)

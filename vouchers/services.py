@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from vouchers.errors import DomainError
-from vouchers.models import Voucher
+from vouchers.models import Provider, ProviderUnit, Voucher
 from vouchers.permissions import membership_of
 
 
@@ -50,3 +50,18 @@ def voucher_close(*, user, voucher: Voucher, closed_on: dt.date, request=None) -
         organisation=str(membership.organisation),
     )
     return voucher
+
+
+@transaction.atomic
+def provider_ensure_default_unit(*, provider) -> ProviderUnit:
+    """Every provider has a default unit: the company itself. Create it when missing.
+
+    The partial unique constraint providerunit_one_default_per_provider keeps it to one."""
+    Provider.objects.select_for_update().get(pk=provider.pk)
+    unit = ProviderUnit.objects.filter(provider=provider, is_default=True).first()
+    if unit is None:
+        name = provider.name
+        if ProviderUnit.objects.filter(provider=provider, name=name).exists():
+            name = f"{provider.name} (oletus)"
+        unit = ProviderUnit.objects.create(provider=provider, name=name, is_default=True)
+    return unit
