@@ -51,5 +51,9 @@ stop-db:
 	-$(PY) -m psop.devdb stop
 	-PSOP_PGDATA=$(CURDIR)/.pgdata-test $(PY) -m psop.devdb stop
 
+# Benchmarks live outside the test suite: they print figures and assert nothing.
+bench: install
+	$(PY) -m psop.devdb exec -- $(PY) scripts/bench.py $(ROUNDS)
+
 clean: stop-db
 	rm -rf .pgdata .pgdata-test staticfiles
