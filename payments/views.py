@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from payments import exports, services
@@ -108,7 +109,9 @@ def run_detail(request, run_id):
             notice = _("Maksatus hyväksytty. Sen tapahtumia ei voi enää muuttaa; korjaus tehdään hyvityksellä.")
         else:
             count = services.payment_run_mark_paid(user=request.user, run=run)
-            notice = _("%(count)s tapahtumaa merkitty maksetuiksi.") % {"count": count}
+            notice = ngettext(
+                "%(count)s tapahtuma merkitty maksetuksi.", "%(count)s tapahtumaa merkitty maksetuiksi.", count
+            ) % {"count": count}
     except DomainError as error:
         return _detail_page(request, _run_or_404(request.user, run_id), error=error.message)
     if wants_fragment(request, "panel"):

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "psop.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -172,9 +173,13 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Internationalisation ----------------------------------------------------------
-# Source strings are Finnish; Swedish and English will come from locale/ with a
-# language choice of the user. Until then every page is Finnish, with Finnish
-# number and date formats whatever the browser asks for (no LocaleMiddleware).
+# Source strings are Finnish; Swedish and English translations are in locale/
+# (.po and the compiled .mo files are both committed). Finnish is everybody's
+# language, whatever the browser's Accept-Language says: a user picks svenska or
+# English in the header's form (django.views.i18n.set_language, at /i18n/setlang/),
+# which sets the language cookie, and psop.middleware.CookieLocaleMiddleware
+# activates the cookie's language, nothing else (no LocaleMiddleware). Number and
+# date formats follow the active language.
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -217,6 +222,7 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("kirjaudu/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("vouchers.urls")),
     path("", include("reservations.urls")),
     path("", include("customers.urls")),

@@ -320,6 +320,9 @@ ROUTES: dict[str, Route] = {
     "home": Route(scope="public", shows_customer=False),
     "login": Route(scope="public", shows_customer=False),
     "logout": Route(scope="public", shows_customer=False),
+    # Django's set_language (the header's language form): anyone may post it; it only sets the language cookie.
+    # The body picks Finnish, so that the client's later requests still answer in the language the checks read.
+    "set_language": Route(scope="public", shows_customer=False, post=lambda v: {"language": "fi", "next": "/"}),
     "vouchers:customer_tab": Route(scope="list", shows_customer=False),
     "vouchers:customer_detail": Route(kwargs=lambda v: {"customer_id": v.customer.pk}, entitled="organiser"),
     "vouchers:audit_log": Route(
