@@ -1,0 +1,50 @@
+"""Settings come from the environment, fail loudly on bad values, and production mode
+passes Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "PSOP_MODE": "production",
+    "SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-only-" + "z" * 20,
+    "ALLOWED_HOSTS": "psop.example.fi",
+}
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "PSOP_MODE", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, str(BASE_DIR / "manage.py"), *args],
+        env=environment, cwd=BASE_DIR, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_check_deploy__production_mode__no_issues():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"PSOP_MODE": "production"}, "SECRET_KEY must be set"),
+        ({**PRODUCTION, "SECRET_KEY": "short"}, "at least 50 characters"),
+        ({**PRODUCTION, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
+        ({**PRODUCTION, "DEBUG": "1"}, "DEBUG must be off"),
+        ({"DEBUG": "maybe"}, "DEBUG must be one of"),
+        ({"PSOP_MODE": "staging"}, "PSOP_MODE must be"),
+        ({"CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE must be a whole number"),
+        ({"DATABASE_URL": "mysql://u@h/db"}, "PostgreSQL only"),
+    ],
+)
+def test_settings__bad_environment__refuses_to_start_naming_the_variable(env, message):
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
