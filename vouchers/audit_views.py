@@ -12,17 +12,11 @@ from django.views.decorators.http import require_GET
 from audit.services import audit_read
 from psop.htmx import render_page
 from vouchers.audit_forms import AuditSearchForm
-from vouchers.models import Membership
-from vouchers.permissions import member_required, membership_of
+from vouchers.permissions import is_organiser_admin, member_required
 from vouchers.selectors import audit_entries_for_organiser_admin, organiser_customers, organiser_vouchers
 from vouchers.validators import normalise_henkilotunnus
 
 PAGE_SIZE = 50
-
-
-def _is_organiser_admin(user) -> bool:
-    membership = membership_of(user)
-    return membership is not None and membership.role == Membership.Role.ORGANISER_ADMIN
 
 
 @require_GET
@@ -33,7 +27,7 @@ def customer_detail(request, customer_id):
     customer = get_object_or_404(organiser_customers(request.user), pk=customer_id)
     vouchers = organiser_vouchers(request.user).filter(customer=customer).order_by("-valid_from")
     reads = None
-    if _is_organiser_admin(request.user):
+    if is_organiser_admin(request.user):
         reads = audit_entries_for_organiser_admin(request.user).filter(customer_id=customer.pk)[:PAGE_SIZE]
     audit_read(request=request, customers=[customer], what=f"Asiakkaan tiedot: {customer.full_name}")
     context = {"customer": customer, "vouchers": vouchers, "reads": reads}
@@ -44,7 +38,7 @@ def customer_detail(request, customer_id):
 @member_required
 def audit_log(request):
     """Search the audit log of the organiser's customers (organiser admins only)."""
-    if not _is_organiser_admin(request.user):
+    if not is_organiser_admin(request.user):
         raise Http404
     form = AuditSearchForm(request.GET or None)
     entries = audit_entries_for_organiser_admin(request.user)

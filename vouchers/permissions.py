@@ -29,6 +29,12 @@ def is_organiser_user(user) -> bool:
     return membership is not None and membership.is_organiser
 
 
+def is_organiser_admin(user) -> bool:
+    """Organiser admins read the audit log of their organiser's customers."""
+    membership = membership_of(user)
+    return membership is not None and membership.role == Membership.Role.ORGANISER_ADMIN
+
+
 def can_manage_organisation(user) -> bool:
     """Admins of a provider or organiser manage its users, units and offices; recorders do not."""
     membership = membership_of(user)

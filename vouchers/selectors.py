@@ -7,7 +7,6 @@ from django.db.models import Exists, OuterRef, Prefetch
 from audit.models import AuditEntry
 from vouchers.models import (
     Customer,
-    Membership,
     PriceList,
     PriceListItem,
     ServiceAgreement,
@@ -15,7 +14,7 @@ from vouchers.models import (
     VoucherContent,
     today,
 )
-from vouchers.permissions import membership_of
+from vouchers.permissions import is_organiser_admin, membership_of
 
 
 def agreement_with_price_list_exists(*, provider, day: dt.date) -> Exists:
@@ -95,7 +94,6 @@ def organiser_customers(user):
 
 def audit_entries_for_organiser_admin(user):
     """Audit rows about the organiser's customers, for its admins only."""
-    membership = membership_of(user)
-    if membership is None or membership.role != Membership.Role.ORGANISER_ADMIN:
+    if not is_organiser_admin(user):
         return AuditEntry.objects.none()
     return AuditEntry.objects.filter(customer_id__in=organiser_customers(user).values("pk"))

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from tests.factories import (
-    CustomerFactory,
     OrganiserFactory,
     PriceListFactory,
     ProviderFactory,
@@ -16,7 +15,6 @@ from tests.factories import (
     VoucherContentFactory,
     VoucherFactory,
     organiser_user,
-    price_everything,
     provider_user,
 )
 from tests.reservations.scenarios import reservable_voucher, rival_provider

@@ -17,7 +17,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from audit.services import audit_log
 from payments.models import Payment, PaymentLine, PaymentRun
 from customers.models import Customership
-from payments.models import PaymentRun
 from reservations.models import Event, EventChange, EventStatus, Reservation
 from tests.customers.scenarios import capitation_voucher, customership_at, serving_office
 from tests.events.scenarios import balance_reservation, priced_reservation
@@ -421,18 +420,6 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda v: {"pk": v.customership.pk},
         post=lambda v: {"paattyy": _day(today()), "peruste": "muutto"},
         hx_target=lambda v: "lookup-result",
-    ),
-    # Payments (maksatus) are being built; the run has no lines yet, so no customer is shown.
-    # TODO when run lines land: a run with a line of the victim, shows_customer=True on detail and CSV.
-    "payments:list": Route(scope="list", entitled="organiser", shows_customer=False),
-    "payments:detail": Route(
-        kwargs=lambda v: {"run_id": v.payment_run.pk}, entitled="organiser", shows_customer=False
-    ),
-    "payments:export_csv": Route(
-        kwargs=lambda v: {"run_id": v.payment_run.pk}, entitled="organiser", shows_customer=False
-    ),
-    "payments:export_xlsx": Route(
-        kwargs=lambda v: {"run_id": v.payment_run.pk}, entitled="organiser", shows_customer=False
     ),
     # Starting a run needs no object: the organiser is the user's own. A valid month posted by organiser X's
     # staff starts X's own run (a redirect), so the outsiders post garbage here; tests/payments covers starting.
