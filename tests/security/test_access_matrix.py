@@ -220,17 +220,20 @@ def test_admin_urls_exist_so_the_admin_test_checks_real_changelists():
 
 
 def test_recorder__records_events_but_does_not_manage_the_organisation_nor_reserve(client, victim):
-    """No view outside the admin manages users, units or offices; the rule lives in
-    can_manage_organisation: admins yes, recorders (and organiser staff) no."""
+    """Managing users, units and offices (organisaatio/...) is for admins: the rule lives in
+    can_manage_organisation; a recorder of the very provider gets 404 on every such page."""
     assert can_manage_organisation(victim.provider_b_admin) is True
     assert can_manage_organisation(victim.organiser_y_admin) is True
     assert can_manage_organisation(victim.provider_b_recorder) is False
     assert can_manage_organisation(victim.organiser_y_staff) is False
     assert can_make_reservations(victim.provider_b_recorder) is False
 
-    management = [url.name for url in product_urls() if any(w in url.route for w in ("kayttaj", "toimipaik", "yksik", "palveluntuottajaosa"))]
-    for name in management:  # none today; when they come, a recorder must be refused
-        raise AssertionError(f"{name}: a management view; add a test that a recorder gets 403 on it")
+    management = [url.name for url in product_urls() if url.route.startswith("organisaatio/")]
+    assert management, "the organisation's management pages are under organisaatio/"
+    client.force_login(victim.provider_b_recorder)
+    for name in management:
+        path = reverse(name, kwargs=ROUTES[name].kwargs(victim))
+        assert client.get(path).status_code == 404, name
 
     client.force_login(victim.provider_b_recorder)
     reservation = victim.reservation

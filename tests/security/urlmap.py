@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.services import audit_log
@@ -35,7 +36,7 @@ from tests.factories import (
     provider_user,
 )
 from vouchers.identifiers import make_henkilotunnus
-from vouchers.models import Membership, Voucher, today
+from vouchers.models import Membership, Office, ProviderUnit, Voucher, today
 
 # Only these parts of the resolver are left out: the Django admin has its own staff check
 # (tested on its own in test_access_matrix) and static files are no views of ours.
@@ -254,6 +255,11 @@ def state() -> tuple:
         list(Voucher.objects.order_by("pk").values_list("pk", "closed_on")),
         EventChange.objects.count(),
         list(PaymentRun.objects.order_by("pk").values_list("pk", "status", "progress", "approved_at")),
+        # The "Organisaatio" pages: users, roles, units and offices.
+        list(get_user_model().objects.order_by("pk").values_list("pk", "username", "is_active")),
+        list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
+        list(ProviderUnit.objects.order_by("pk").values_list("pk", "name", "is_default")),
+        list(Office.objects.order_by("pk").values_list("pk", "name", "street_address", "municipality")),
     )
 
 
@@ -333,6 +339,27 @@ ROUTES: dict[str, Route] = {
             {"asiakas": v.customer.henkilotunnus},
             {"asiakas": v.customer.henkilotunnus, "kayttaja": "y-", "alkaen": "1.1.2000", "asti": "31.12.2099"},
         ],
+    ),
+    # Organisaatio: the admin's own organisation. Outsiders' lists are their own organisation's; they post
+    # garbage to the add forms (a valid body would add to their own organisation, as it should), and B's
+    # objects (a member, a unit, an office) to the edit forms, which must be 404 for them.
+    "vouchers:org_users": Route(scope="list", shows_customer=False),
+    "vouchers:org_user_add": Route(scope="list", shows_customer=False),
+    "vouchers:org_user_edit": Route(
+        kwargs=lambda v: {"user_id": v.provider_b_recorder.pk},
+        post=lambda v: {"toiminto": "rooli", "rooli": "provider_admin"},
+        shows_customer=False,
+    ),
+    "vouchers:org_units": Route(
+        scope="list",
+        post=lambda v: {"toiminto": "nimea", "osa": str(v.provider_b.units.get(is_default=True).pk), "nimi": "Uusi nimi"},
+        shows_customer=False,
+    ),
+    "vouchers:org_offices": Route(
+        scope="list",
+        post=lambda v: {"toiminto": "muokkaa", "toimipiste": str(v.office_b.pk), "nimi": "Uusi toimipaikka",
+                        "katuosoite": "Katu 1", "kunta": "Tampere"},
+        shows_customer=False,
     ),
     "vouchers:lookup": Route(
         scope="list",
