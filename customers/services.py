@@ -9,7 +9,6 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
@@ -17,15 +16,12 @@ from customers.models import Customership
 from customers.permissions import acts_for_provider, can_end_customership, can_transfer_customership, is_organiser_of
 from customers.selectors import provider_may_serve
 from vouchers.errors import DomainError
+from vouchers.formats import format_day
 from vouchers.models import EARLIEST_DATE, LATEST_DATE, Voucher, VoucherKind, today
 from vouchers.permissions import membership_of
 
 ONE_DAY = dt.timedelta(days=1)
 _NO_OVERLAP = next(c for c in Customership._meta.constraints if c.name == "customership_no_overlap")
-
-
-def format_day(value: dt.date) -> str:
-    return date_format(value, "j.n.Y")
 
 
 def one_year_after(day: dt.date) -> dt.date:

@@ -20,6 +20,7 @@ from customers.selectors import customerships_for_organiser, customerships_for_u
 from psop.htmx import render_page, wants_fragment
 from vouchers import services as voucher_services
 from vouchers.errors import DomainError
+from vouchers.formats import format_day
 from vouchers.models import VoucherKind
 from vouchers.permissions import member_required, membership_of
 from vouchers.selectors import organiser_vouchers, voucher_lookup
@@ -139,7 +140,7 @@ def customership_end(request, pk):
             )
         except DomainError as error:
             return _show_form(request, voucher=voucher, form=form, error=error.message, **page)
-        message = _("Asiakkuus päättyy %(day)s.") % {"day": services.format_day(ended.end_date)}
+        message = _("Asiakkuus päättyy %(day)s.") % {"day": format_day(ended.end_date)}
         return _done(request, voucher=voucher, message=message)
     return _show_form(request, voucher=voucher, form=form, **page)
 
@@ -160,6 +161,6 @@ def voucher_close(request, number):
                 user=request.user, voucher=voucher, closed_on=form.cleaned_data["suljettu"], request=request)
         except DomainError as error:
             return _show_form(request, voucher=voucher, form=form, error=error.message, **page)
-        message = _("Ostovoima suljettu %(day)s.") % {"day": services.format_day(closed.closed_on)}
+        message = _("Ostovoima suljettu %(day)s.") % {"day": format_day(closed.closed_on)}
         return _done(request, voucher=voucher, message=message)
     return _show_form(request, voucher=voucher, form=form, **page)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
@@ -18,6 +18,7 @@ from reservations.models import CreditReason, Event, EventChange, EventStatus, R
 from reservations.pricing import CENT, period_bounds, split_price, to_cents, usage_of
 from reservations.selectors import events_for_user, period_usage, reservations_for_user
 from vouchers.errors import DomainError
+from vouchers.formats import format_day
 from vouchers.models import VoucherKind, today
 from vouchers.permissions import is_organiser_user, membership_of
 from vouchers.selectors import price_on
@@ -31,10 +32,6 @@ SNAPSHOT_FIELDS = [
 
 def _euros(value: Decimal) -> str:
     return f"{number_format(value, 2)} €"
-
-
-def _day(value: dt.date) -> str:
-    return date_format(value, "j.n.Y")
 
 
 # --- locking and the checks every recording passes -------------------------------------------
@@ -88,13 +85,13 @@ def _check_recordable(*, reservation: Reservation, content_id, day: dt.date, qua
         raise DomainError(
             "date_outside_validity",
             _("Päivämäärä %(day)s ei ole ostovoiman voimassaoloaikana (%(start)s–%(end)s).")
-            % {"day": _day(day), "start": _day(voucher.valid_from), "end": _day(voucher.effective_end)},
+            % {"day": format_day(day), "start": format_day(voucher.valid_from), "end": format_day(voucher.effective_end)},
         )
     if reservation.ended_on is not None and day > reservation.ended_on:
         raise DomainError(
             "reservation_ended",
             _("Palveluvaraus on päättynyt %(end)s; sen jälkeisille päiville ei voi kirjata tapahtumia.")
-            % {"end": _day(reservation.ended_on)},
+            % {"end": format_day(reservation.ended_on)},
         )
 
 
@@ -108,7 +105,7 @@ def _priced(*, reservation: Reservation, day: dt.date, quantity: Decimal) -> dic
         raise DomainError(
             "no_price",
             _("Palveluntuottajalla ei ole voimassa olevaa hintaa palvelusisällölle %(name)s päivänä %(day)s.")
-            % {"name": content.content.name, "day": _day(day)},
+            % {"name": content.content.name, "day": format_day(day)},
         )
     unit_price = Decimal("1.00") if voucher.kind == VoucherKind.BALANCE else item.unit_price
     total, voucher_share, customer_share = split_price(

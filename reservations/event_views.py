@@ -18,6 +18,7 @@ from audit.services import audit_read
 from psop.htmx import render_page, wants_fragment
 from reservations import event_services
 from reservations.event_forms import CreditForm, EventForm, RejectForm
+from reservations.forms import search_term
 from reservations.pricing import usage_of
 from reservations.selectors import (
     events_for_user,
@@ -31,7 +32,6 @@ from vouchers.models import VoucherKind
 from vouchers.permissions import is_organiser_user, member_required
 
 PAGE_SIZE = 25
-SEARCH_MAX_LENGTH = 100
 TAB_KINDS = {
     "vouchers": [VoucherKind.SERVICE_VOUCHER, VoucherKind.PURCHASED_SERVICE],
     "balance": [VoucherKind.BALANCE],
@@ -67,7 +67,7 @@ def _attach_usage(reservations):
 
 
 def _vouchers_tab(request, *, tab, title):
-    text = request.GET.get("haku", "").strip()[:SEARCH_MAX_LENGTH]
+    text = search_term(request.GET)
     reservations = reservations_with_usage(request.user, kinds=TAB_KINDS[tab])
     reservations = search_reservations(reservations, text).order_by("voucher__number")
     page = Paginator(reservations, PAGE_SIZE).get_page(request.GET.get("sivu"))

@@ -9,6 +9,15 @@ from vouchers.models import ProviderUnit
 from vouchers.permissions import membership_of
 
 
+SEARCH_MAX_LENGTH = 100
+
+
+def search_term(params) -> str:
+    """The list search (?haku=) as typed: trimmed, at most SEARCH_MAX_LENGTH characters,
+    without NUL characters (PostgreSQL text cannot hold them)."""
+    return params.get("haku", "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+
+
 class _ContentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, row):
         return row.content.name

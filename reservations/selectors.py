@@ -63,7 +63,7 @@ def providers_for_on_behalf(*, voucher, day=None):
 
 def search_reservations(reservations, text: str):
     """Narrow reservations by voucher number (prefix) and customer name (every word must match)."""
-    for word in (text or "").replace("\x00", "").split()[:5]:  # PostgreSQL text cannot hold NUL
+    for word in (text or "").split()[:5]:
         reservations = reservations.filter(
             Q(voucher__number__startswith=word)
             | Q(voucher__customer__last_name__icontains=word)

@@ -11,7 +11,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from reservations.models import Reservation
 from reservations.permissions import can_make_reservations
 from reservations.selectors import providers_for_on_behalf, reservation_of_voucher
 from vouchers.errors import DomainError
+from vouchers.formats import format_day
 from vouchers.models import Provider, ProviderUnit, Voucher, VoucherContent, VoucherKind, today
 from vouchers.permissions import membership_of
 from vouchers.selectors import vouchers_visible_for_lookup
@@ -34,7 +34,7 @@ def _user_name(user) -> str:
 def already_reserved_error(*, user, reservation: Reservation) -> DomainError:
     """"Already reserved", naming the holder only to those who may know it."""
     membership = membership_of(user)
-    when = date_format(localtime(reservation.created_at), "j.n.Y")
+    when = format_day(localtime(reservation.created_at))
     if membership is not None and membership.is_organiser:
         message = _(
             "Ostovoima on jo varattu. Varauksen haltija: %(provider)s (%(unit)s); "
@@ -75,7 +75,7 @@ def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None) -
     if existing is not None:
         return already_reserved_error(user=user, reservation=existing)
     if voucher.is_closed(day):
-        closed = date_format(voucher.closed_on, "j.n.Y")
+        closed = format_day(voucher.closed_on)
         if not membership.is_organiser:
             return DomainError(
                 "voucher_closed",

@@ -17,7 +17,7 @@ from django_htmx.http import push_url, trigger_client_event
 
 from audit.services import audit_read
 from psop.htmx import render_page, wants_fragment
-from reservations.forms import ReservationForm
+from reservations.forms import ReservationForm, search_term
 from reservations.selectors import active_reservations_for_user, reservation_with_details, search_reservations
 from reservations.services import reservation_create as create_reservation
 from reservations.services import reservation_refusal
@@ -26,7 +26,6 @@ from vouchers.permissions import member_required
 from vouchers.selectors import voucher_lookup
 
 PAGE_SIZE = 25
-SEARCH_MAX_LENGTH = 100
 CREATE_TARGET = "lookup-result"
 RESULTS_TARGET = "reservation-results"
 
@@ -35,7 +34,7 @@ RESULTS_TARGET = "reservation-results"
 @member_required
 def reservation_list(request):
     """The "Palveluvaraukset" tab: the user's active reservations, newest first, searchable."""
-    text = request.GET.get("haku", "").strip()[:SEARCH_MAX_LENGTH]
+    text = search_term(request.GET)
     reservations = search_reservations(active_reservations_for_user(request.user), text).order_by("-created_at", "-id")
     page = Paginator(reservations, PAGE_SIZE).get_page(request.GET.get("sivu"))
     audit_read(request=request, customers=[r.voucher.customer for r in page], what="Palveluvaraukset: lista")

@@ -13,9 +13,3 @@ class AuditSearchForm(forms.Form):
     kayttaja = forms.CharField(label=_("Käyttäjätunnus"), required=False, max_length=150, strip=True)
     alkaen = FinnishDateField(label=_("Alkaen"), required=False)
     asti = FinnishDateField(label=_("Asti"), required=False)
-
-    def clean(self):
-        for name, value in self.cleaned_data.items():
-            if isinstance(value, str) and "\x00" in value:
-                self.add_error(name, _("Kentässä on merkkejä, joita ei voi käyttää."))
-        return self.cleaned_data

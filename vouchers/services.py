@@ -4,17 +4,13 @@
 import datetime as dt
 
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from vouchers.errors import DomainError
+from vouchers.formats import format_day
 from vouchers.models import Provider, ProviderUnit, Voucher
 from vouchers.permissions import membership_of
-
-
-def _day(value: dt.date) -> str:
-    return date_format(value, "j.n.Y")
 
 
 @transaction.atomic
@@ -29,14 +25,14 @@ def voucher_close(*, user, voucher: Voucher, closed_on: dt.date, request=None) -
     if voucher.closed_on is not None:
         raise DomainError(
             "already_closed",
-            _("Ostovoima on jo suljettu %(day)s.") % {"day": _day(voucher.closed_on)},
+            _("Ostovoima on jo suljettu %(day)s.") % {"day": format_day(voucher.closed_on)},
             closed_on=voucher.closed_on,
         )
     if not voucher.valid_from <= closed_on <= voucher.valid_to:
         raise DomainError(
             "closed_outside_validity",
             _("Sulkemispäivän on oltava ostovoiman voimassaoloaikana %(start)s–%(end)s.")
-            % {"start": _day(voucher.valid_from), "end": _day(voucher.valid_to)},
+            % {"start": format_day(voucher.valid_from), "end": format_day(voucher.valid_to)},
         )
     voucher.closed_on = closed_on
     voucher.full_clean()
@@ -44,7 +40,7 @@ def voucher_close(*, user, voucher: Voucher, closed_on: dt.date, request=None) -
     audit_log(
         user=user,
         action="change",
-        what=f"Ostovoima {voucher.number}: suljettu {_day(closed_on)}",
+        what=f"Ostovoima {voucher.number}: suljettu {format_day(closed_on)}",
         customer_id=voucher.customer_id,
         request=request,
         organisation=str(membership.organisation),
