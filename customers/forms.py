@@ -3,9 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from psop.forms import FinnishDateField
-from vouchers.models import today
-
+from core.dates import today
+from core.forms import FinnishDateField
 
 
 class OfficeChoiceField(forms.ModelChoiceField):
@@ -97,14 +96,3 @@ class CustomershipEndForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["paattyy"].initial = today
-
-
-class VoucherCloseForm(forms.Form):
-    suljettu = FinnishDateField(
-        label=_("Sulkemispäivä"),
-        help_text=_("Ostovoiman viimeinen voimassaolopäivä. Sulkeminen päättää myös asiakkuuden ja palveluvarauksen."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["suljettu"].initial = today

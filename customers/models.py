@@ -9,13 +9,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from vouchers.models import Office, Provider, Voucher, date_range
+from core.db import date_range, ordered_range_check
+from organisations.models import Office, Provider
+from vouchers.models import Voucher, end_with_voucher, open_through_q
 
 
 class CustomershipQuerySet(models.QuerySet):
     def valid_on(self, day: dt.date):
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day).filter(
-            Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gte=day)
+            open_through_q(day)
         )
 
 
@@ -42,11 +44,7 @@ class Customership(models.Model):
         verbose_name_plural = _("asiakkuudet")
         ordering = ["voucher", "-start_date"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                name="customership_ordered_dates",
-                violation_error_message=_("Päättymispäivä ei voi olla ennen alkamispäivää."),
-            ),
+            ordered_range_check("customership_ordered_dates", start="start_date", end="end_date"),
             models.CheckConstraint(
                 condition=Q(locked_until__gte=F("start_date")),
                 name="customership_lock_after_start",
@@ -69,5 +67,9 @@ class Customership(models.Model):
     @property
     def effective_end(self) -> dt.date | None:
         """Its own end or the voucher's closing date, whichever is earlier."""
-        ends = [day for day in (self.end_date, self.voucher.closed_on) if day is not None]
-        return min(ends) if ends else None
+        return end_with_voucher(self.end_date, self.voucher)
+
+    def lock_in_running(self, day: dt.date) -> bool:
+        """Inside the lock-in (aikarajaus) on ``day``: the customer cannot switch providers by
+        themselves; ``locked_until`` is the lock-in's last day."""
+        return self.locked_until >= day

@@ -1,14 +1,15 @@
 """Customerships, only as far as the user may see them; and their valid days for payments."""
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
+from core.dates import month_bounds, today
 from customers.models import Customership
-from vouchers.models import Office, PriceList, Provider, ServiceAgreement, today
-from vouchers.permissions import membership_of
+from organisations import permissions
+from organisations.models import Office, Provider
+from vouchers.selectors import price_lists_valid_on
 
 RELATED = ("voucher__customer", "voucher__service", "voucher__organiser", "provider", "office", "created_by")
 
@@ -16,19 +17,13 @@ RELATED = ("voucher__customer", "voucher__service", "voucher__organiser", "provi
 def customerships_for_user(user):
     """Provider users: their own provider's customerships. Organiser users: all of their
     organiser's vouchers' customerships. Anyone else: none."""
-    membership = membership_of(user)
     customerships = Customership.objects.select_related(*RELATED)
-    if membership is None:
-        return customerships.none()
-    if membership.is_provider:
-        return customerships.filter(provider_id=membership.provider_id)
-    return customerships.filter(voucher__organiser_id=membership.organiser_id)
+    return permissions.scope(user, customerships, provider="provider", organiser="voucher__organiser")
 
 
 def customerships_for_organiser(user):
     """Customerships the organiser user may transfer, end or close: none for provider users."""
-    membership = membership_of(user)
-    if membership is None or not membership.is_organiser:
+    if not permissions.is_organiser(user):
         return Customership.objects.none()
     return customerships_for_user(user)
 
@@ -36,13 +31,8 @@ def customerships_for_organiser(user):
 def _serving_providers(*, voucher, day: dt.date):
     """Providers with an agreement and a price list valid on ``day`` for the voucher's service
     with the voucher's organiser: the same rule as the voucher lookup."""
-    price_lists = PriceList.objects.valid_on(day).filter(agreement=OuterRef("pk"))
-    agreements = (
-        ServiceAgreement.objects.valid_on(day)
-        .filter(provider=OuterRef("pk"), organiser_id=voucher.organiser_id, service_id=voucher.service_id)
-        .filter(Exists(price_lists))
-    )
-    return Provider.objects.filter(Exists(agreements))
+    priced = price_lists_valid_on(day, provider=OuterRef("pk"), organiser=voucher.organiser_id, service=voucher.service_id)
+    return Provider.objects.filter(Exists(priced))
 
 
 def provider_may_serve(*, provider, voucher, day: dt.date | None = None) -> bool:
@@ -52,13 +42,10 @@ def provider_may_serve(*, provider, voucher, day: dt.date | None = None) -> bool
 def offices_for_customership(*, user, voucher, day: dt.date | None = None):
     """Offices the user may pick for a customership on ``voucher``: a provider user its own
     provider's offices; organiser staff the offices of every provider that may serve the voucher."""
-    membership = membership_of(user)
     offices = Office.objects.select_related("provider").order_by("provider__name", "name")
-    if membership is None:
-        return offices.none()
-    if membership.is_provider:
-        return offices.filter(provider_id=membership.provider_id)
-    if membership.organiser_id != voucher.organiser_id:
+    if permissions.is_provider(user):
+        return offices.filter(provider_id=permissions.provider_id_of(user))
+    if not permissions.is_voucher_organiser(user, voucher):
         return offices.none()
     return offices.filter(provider__in=_serving_providers(voucher=voucher, day=day or today()))
 
@@ -99,9 +86,8 @@ class VoucherCustomerships:
 def voucher_customerships(*, user, voucher, day: dt.date | None = None) -> VoucherCustomerships:
     """What the voucher card shows of the voucher's customerships to this user (two queries)."""
     day = day or today()
-    membership = membership_of(user)
     empty = VoucherCustomerships(active=[], history=[], other_provider=None, can_manage=False)
-    if membership is None:
+    if not permissions.is_member(user):
         return empty
     rows = list(
         voucher.customerships.select_related("provider", "office", "created_by").order_by("-start_date")
@@ -109,22 +95,24 @@ def voucher_customerships(*, user, voucher, day: dt.date | None = None) -> Vouch
     for row in rows:
         row.voucher = voucher  # the effective end reads the voucher's closing date
         row.status = status_on(row, day)
-        row.lock_in_passed = row.locked_until < day
-    if membership.is_organiser:
-        if membership.organiser_id != voucher.organiser_id:
+        row.lock_in_passed = not row.lock_in_running(day)
+    organiser = permissions.is_organiser(user)
+    if organiser:
+        if not permissions.is_voucher_organiser(user, voucher):
             return empty
         visible, others = rows, []
     else:
-        visible = [row for row in rows if row.provider_id == membership.provider_id]
-        others = [row for row in rows if row.provider_id != membership.provider_id and row.status != "ended"]
+        own = permissions.provider_id_of(user)
+        visible = [row for row in rows if row.provider_id == own]
+        others = [row for row in rows if row.provider_id != own and row.status != "ended"]
     active = sorted((row for row in visible if row.status != "ended"), key=lambda row: row.start_date)
     history = [row for row in visible if row.status == "ended"]
     notice = None
     if others:
         blocking = max(others, key=lambda row: row.locked_until)
-        notice = OtherProviderNotice(locked_until=blocking.locked_until, lock_in_running=blocking.locked_until >= day)
+        notice = OtherProviderNotice(locked_until=blocking.locked_until, lock_in_running=blocking.lock_in_running(day))
     return VoucherCustomerships(
-        active=active, history=history, other_provider=notice, can_manage=membership.is_organiser
+        active=active, history=history, other_provider=notice, can_manage=organiser
     )
 
 
@@ -137,11 +125,6 @@ class CustomershipDays:
     @property
     def days(self) -> int:
         return (self.last_day - self.first_day).days + 1
-
-
-def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
-    first = month.replace(day=1)
-    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 def customership_days_in_month(*, organiser, month: dt.date) -> list[CustomershipDays]:

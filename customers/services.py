@@ -12,26 +12,14 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
+from core.dates import EARLIEST_DATE, LATEST_DATE, ONE_DAY, format_day, one_year_after, today
+from core.errors import DomainError
 from customers.models import Customership
-from customers.permissions import acts_for_provider, can_end_customership, can_transfer_customership, is_organiser_of
 from customers.selectors import provider_may_serve
-from vouchers.errors import DomainError
-from vouchers.formats import format_day
-from vouchers.models import EARLIEST_DATE, LATEST_DATE, Voucher, VoucherKind, today
-from vouchers.permissions import membership_of
+from organisations import permissions
+from vouchers.models import Voucher, VoucherKind
 
-ONE_DAY = dt.timedelta(days=1)
 _NO_OVERLAP = next(c for c in Customership._meta.constraints if c.name == "customership_no_overlap")
-
-
-def one_year_after(day: dt.date) -> dt.date:
-    """The same date a year later (29.2. → 28.2.): the default end of the lock-in."""
-    if day.year >= dt.MAXYEAR:
-        return dt.date.max
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
 
 
 def _locked_voucher(voucher) -> Voucher:
@@ -85,14 +73,13 @@ def _overlapping(voucher, *, start_date, end_date, exclude=None):
 
 
 def _audit(*, user, customership, what, request):
-    membership = membership_of(user)
     audit_log(
         user=user,
         action="change",
         what=f"Ostovoima {customership.voucher.number}: {what}",
         customer_id=customership.voucher.customer_id,
         request=request,
-        organisation=str(membership.organisation) if membership else "",
+        organisation=permissions.organisation_name(user),
     )
 
 
@@ -118,9 +105,9 @@ def customership_create(
     then it is refused with the date the lock-in ends. Only the organiser moves a customer
     inside the lock-in, with ``customership_transfer``."""
     provider = office.provider
-    if acts_for_provider(user, provider.pk):
+    if permissions.acts_for_provider(user, provider.pk):
         on_behalf = False
-    elif is_organiser_of(user, voucher):
+    elif permissions.is_voucher_organiser(user, voucher):
         on_behalf = True
     else:
         raise DomainError("not_allowed", _("Et voi luoda asiakkuutta tämän palveluntuottajan puolesta."))
@@ -150,7 +137,7 @@ def customership_create(
                 _("Asiakkaalla on jo voimassa oleva asiakkuus tällä palveluntuottajalla (alkaen %(day)s).")
                 % {"day": format_day(existing.start_date)},
             )
-        if existing.locked_until >= start_date:
+        if existing.lock_in_running(start_date):
             raise DomainError(
                 "locked_in",
                 _(
@@ -201,7 +188,7 @@ def customership_transfer(
     """Organiser staff move a customership to another provider and/or office from
     ``start_date`` (default today), lock-in or not. The old one ends the day before; the new
     one records who moved it (``created_by``), from which (``transferred_from``) and why."""
-    if not can_transfer_customership(user, customership):
+    if not permissions.can_transfer_customership(user, customership):
         raise DomainError("not_allowed", _("Vain palvelunjärjestäjä voi siirtää asiakkuuden."))
     voucher = _locked_voucher(customership.voucher)
     old = Customership.objects.select_related("provider", "office").get(pk=customership.pk)
@@ -257,7 +244,7 @@ def customership_transfer(
 def customership_end(*, user, customership, end_date: dt.date, reason: str = "", request=None) -> Customership:
     """The customership's provider or the organiser ends it on ``end_date`` (its last day)
     without closing the voucher, e.g. when the customer moves to another provider."""
-    if not can_end_customership(user, customership):
+    if not permissions.can_end_customership(user, customership):
         raise DomainError("not_allowed", _("Et voi päättää tätä asiakkuutta."))
     voucher = _locked_voucher(customership.voucher)
     customership = Customership.objects.select_related("provider", "office").get(pk=customership.pk)

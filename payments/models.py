@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customership
-from reservations.models import Event
-from vouchers.models import Organiser, Provider
+from events.models import Event
+from organisations.models import Organiser, Provider
 
 
 class PaymentRun(models.Model):

@@ -5,9 +5,9 @@ import datetime as dt
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Sum, Value
 from django.db.models.functions import Coalesce
 
+from events.models import Event, EventStatus
+from organisations import permissions
 from payments.models import Payment, PaymentLine, PaymentRun
-from payments.permissions import payments_organiser_id
-from reservations.models import Event, EventStatus
 from vouchers.models import ContentUnit, VoucherContent
 
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -15,11 +15,10 @@ ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 def runs_for_user(user):
     """Organiser users: their own organiser's runs, each with its ``total``. Anyone else: none."""
-    organiser_id = payments_organiser_id(user)
-    if organiser_id is None:
+    if not permissions.can_run_payments(user):
         return PaymentRun.objects.none()
     return (
-        PaymentRun.objects.filter(organiser_id=organiser_id)
+        PaymentRun.objects.filter(organiser_id=permissions.organiser_id_of(user))
         .select_related("organiser", "created_by", "approved_by")
         .annotate(total=Coalesce(Sum("payments__amount"), ZERO))
         .order_by("-month")

@@ -1,7 +1,7 @@
 """The monthly payment run (maksatus): computing it, approving it, marking it paid.
 
-This module sits above ``reservations`` and ``customers``: it reads their events and
-customerships and settles the events it pays. They never import it.
+This module sits above ``events`` and ``customers``: it reads their events and customerships,
+and asks ``events.services`` to settle the events it pays. They never import it.
 """
 
 import datetime as dt
@@ -14,14 +14,15 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
-from customers.selectors import customership_days_in_month, month_bounds
+from core.dates import month_bounds, today
+from core.errors import DomainError
+from core.money import to_cents
+from customers.selectors import customership_days_in_month
+from events.models import EventStatus
+from events.services import events_mark_paid, events_note_payment_approved, events_settle
+from organisations import permissions
 from payments.models import Payment, PaymentLine, PaymentRun
-from payments.permissions import payments_organiser_id
 from payments.selectors import monthly_contents, payable_events, run_events, runs_for_user
-from reservations.models import Event, EventChange, EventStatus
-from reservations.pricing import to_cents
-from vouchers.errors import DomainError
-from vouchers.models import today
 from vouchers.selectors import price_on
 
 MAX_LISTED = 10  # vouchers named in one refusal
@@ -32,8 +33,8 @@ def _month_label(month: dt.date) -> str:
 
 
 def _organiser_id(user) -> int:
-    organiser_id = payments_organiser_id(user)
-    if organiser_id is None:
+    organiser_id = permissions.organiser_id_of(user)
+    if not permissions.can_run_payments(user) or organiser_id is None:
         raise DomainError("organiser_only", _("Vain palvelunjärjestäjän käyttäjä voi käsitellä maksatuksia."))
     return organiser_id
 
@@ -64,16 +65,6 @@ def _move(run: PaymentRun, target: str) -> None:
             messages.get(run.status, _("Maksatuksen tilaa ei voi muuttaa.")),
         )
     run.status = target
-
-
-def _event_history(*, user, events, action: str, changes: dict) -> None:
-    EventChange.objects.bulk_create(
-        EventChange(
-            event_id=event.pk, event_number=event.pk, reservation_id=event.reservation_id,
-            changed_by=user, action=action, changes=changes,
-        )
-        for event in events
-    )
 
 
 def _audit(*, user, run: PaymentRun, what: str) -> None:
@@ -149,12 +140,7 @@ def _compute(*, user, run: PaymentRun) -> None:
         all_lines.extend(lines)
     PaymentLine.objects.bulk_create(all_lines)
     _progress(run, 90)
-    settled_ids = [event.pk for event in events]
-    Event.objects.filter(pk__in=settled_ids).update(status=EventStatus.SETTLED, updated_at=timezone.now())
-    _event_history(
-        user=user, events=events, action="settle",
-        changes={"status": [EventStatus.APPROVED.value, EventStatus.SETTLED.value], "payment_run": [None, run.pk]},
-    )
+    events_settle(user=user, event_ids=[event.pk for event in events], payment_run_id=run.pk)
     _move(run, PaymentRun.Status.READY)
     run.progress = 100
     run.save(update_fields=["status", "progress"])
@@ -208,8 +194,8 @@ def payment_run_approve(*, user, run) -> PaymentRun:
     run.approved_by = user
     run.approved_at = timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
-    events = list(run_events(run).only("pk", "reservation_id"))
-    _event_history(user=user, events=events, action="payment_approved", changes={"payment_run": [None, run.pk]})
+    event_ids = list(run_events(run).values_list("pk", flat=True))
+    events_note_payment_approved(user=user, event_ids=event_ids, payment_run_id=run.pk)
     _audit(user=user, run=run, what=f"Maksatus {_month_label(run.month)} hyväksytty")
     return run
 
@@ -226,11 +212,6 @@ def payment_run_mark_paid(*, user, run) -> int:
     )
     if not events:
         raise DomainError("run_already_paid", _("Maksatuksen tapahtumat on jo merkitty maksetuiksi."))
-    events = [event for event in events if EventStatus.can_move(event.status, EventStatus.PAID)]
-    Event.objects.filter(pk__in=[event.pk for event in events]).update(status=EventStatus.PAID, updated_at=timezone.now())
-    _event_history(
-        user=user, events=events, action="paid",
-        changes={"status": [EventStatus.SETTLED.value, EventStatus.PAID.value], "payment_run": [None, run.pk]},
-    )
-    _audit(user=user, run=run, what=f"Maksatus {_month_label(run.month)} merkitty maksetuksi: {len(events)} tapahtumaa")
-    return len(events)
+    paid = events_mark_paid(user=user, event_ids=[event.pk for event in events], payment_run_id=run.pk)
+    _audit(user=user, run=run, what=f"Maksatus {_month_label(run.month)} merkitty maksetuksi: {paid} tapahtumaa")
+    return paid

@@ -1,8 +1,6 @@
 """Maksatus: the organiser's monthly payment runs. Organiser users only; for anyone else the
 pages do not exist (404), and someone else's run is a 404 too."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,32 +10,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.dates import today
+from core.errors import DomainError
+from core.htmx import render_page, wants_fragment
+from events.models import EventStatus
+from organisations import permissions
 from payments import exports, services
 from payments.forms import RunActionForm, RunStartForm
 from payments.models import PaymentRun
-from payments.permissions import can_run_payments
 from payments.selectors import run_lines, run_payments, runs_for_user
-from psop.htmx import render_page, wants_fragment
-from reservations.models import EventStatus
-from vouchers.errors import DomainError
-from vouchers.models import today
-from vouchers.permissions import member_required
 
 RUNS_PER_PAGE = 24
 LINES_PER_PAGE = 100
 
 
-def organiser_only(view):
-    """Login required; organiser users only, a 404 for everyone else (the pages are not theirs)."""
-
-    @member_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_run_payments(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+organiser_only = permissions.role_required(permissions.can_run_payments)
 
 
 def _run_or_404(user, run_id) -> PaymentRun:

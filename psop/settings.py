@@ -81,10 +81,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "audit",
+    "organisations",
     "vouchers",
     "reservations",
     "customers",
+    "events",
     "payments",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "vouchers.context_processors.membership",
+                "organisations.context_processors.access",
             ],
         },
     },

@@ -1,8 +1,8 @@
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.template.loader import render_to_string
 from django.http import HttpResponse, HttpResponseServerError
+from django.template.loader import render_to_string
 
 
 def server_error(request):

@@ -3,20 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from organisations import permissions
+from organisations.models import ProviderUnit
 from reservations.models import Reservation
 from reservations.selectors import providers_for_on_behalf
-from vouchers.models import ProviderUnit
-from vouchers.permissions import membership_of
-
-
-SEARCH_MAX_LENGTH = 100
-
-
-def search_term(params) -> str:
-    """The list search (?haku=) as typed: trimmed, at most SEARCH_MAX_LENGTH characters,
-    without NUL characters (PostgreSQL text cannot hold them)."""
-    return params.get("haku", "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
-
 
 class _ContentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, row):
@@ -71,8 +61,7 @@ class ReservationForm(forms.Form):
     def __init__(self, *args, user, voucher, **kwargs):
         super().__init__(*args, **kwargs)
         self.voucher = voucher
-        membership = membership_of(user)
-        self.on_behalf = membership is not None and membership.is_organiser
+        self.on_behalf = permissions.is_organiser(user)
 
         contents = voucher.contents.select_related("content").order_by("content__name")
         self.fields["palvelusisalto"].queryset = contents
@@ -95,7 +84,7 @@ class ReservationForm(forms.Form):
                 unit_field.with_provider = True
         else:
             del self.fields["palveluntuottaja"]
-            provider_id = membership.provider_id if membership is not None else None
+            provider_id = permissions.provider_id_of(user)
             unit_field.queryset = ProviderUnit.objects.filter(provider_id=provider_id).order_by("-is_default", "name")
             unit_field.empty_label = None
             default = unit_field.queryset.filter(is_default=True).first()

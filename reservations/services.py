@@ -15,13 +15,13 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
+from core.dates import format_day, today
+from core.errors import DomainError
+from organisations import permissions
+from organisations.models import Provider, ProviderUnit
 from reservations.models import Reservation
-from reservations.permissions import can_make_reservations
 from reservations.selectors import providers_for_on_behalf, reservation_of_voucher
-from vouchers.errors import DomainError
-from vouchers.formats import format_day
-from vouchers.models import Provider, ProviderUnit, Voucher, VoucherContent, VoucherKind, today
-from vouchers.permissions import membership_of
+from vouchers.models import Voucher, VoucherContent, VoucherKind
 from vouchers.selectors import vouchers_visible_for_lookup
 
 ON_BEHALF_DAYS_AFTER_CLOSING = 60
@@ -33,9 +33,8 @@ def _user_name(user) -> str:
 
 def already_reserved_error(*, user, reservation: Reservation) -> DomainError:
     """"Already reserved", naming the holder only to those who may know it."""
-    membership = membership_of(user)
     when = format_day(localtime(reservation.created_at))
-    if membership is not None and membership.is_organiser:
+    if permissions.is_organiser(user):
         message = _(
             "Ostovoima on jo varattu. Varauksen haltija: %(provider)s (%(unit)s); "
             "varauksen teki %(user)s %(when)s."
@@ -45,7 +44,7 @@ def already_reserved_error(*, user, reservation: Reservation) -> DomainError:
             "user": _user_name(reservation.created_by),
             "when": when,
         }
-    elif membership is not None and membership.provider_id == reservation.provider_id:
+    elif permissions.may_see_reservation_holder(user, reservation):
         message = _("Ostovoima on jo varattu teille (%(unit)s, %(when)s).") % {
             "unit": reservation.unit.name,
             "when": when,
@@ -61,8 +60,7 @@ def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None) -
     Shown before the form; ``reservation_create`` asks the same again with the voucher locked.
     """
     day = day or today()
-    membership = membership_of(user)
-    if membership is None or not can_make_reservations(user):
+    if not permissions.can_make_reservations(user):
         return DomainError("role_not_allowed", _("Sinulla ei ole oikeutta tehdä palveluvarauksia."))
     if not vouchers_visible_for_lookup(user, day=day).filter(pk=voucher.pk).exists():
         return DomainError("voucher_not_found", _("Ostovoiman tietoja ei löydy"))
@@ -76,7 +74,7 @@ def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None) -
         return already_reserved_error(user=user, reservation=existing)
     if voucher.is_closed(day):
         closed = format_day(voucher.closed_on)
-        if not membership.is_organiser:
+        if not permissions.is_organiser(user):
             return DomainError(
                 "voucher_closed",
                 _(
@@ -98,11 +96,10 @@ def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None) -
 
 
 def _resolve_provider(*, user, voucher: Voucher, provider: Provider | None, day: dt.date) -> Provider:
-    membership = membership_of(user)
-    if membership.is_provider:
-        if provider is not None and provider.pk != membership.provider_id:
+    if permissions.is_provider(user):
+        if provider is not None and provider.pk != permissions.provider_id_of(user):
             raise DomainError("provider_not_allowed", _("Voit tehdä palveluvarauksen vain omalle palveluntuottajallesi."))
-        return membership.provider
+        return permissions.membership_of(user).provider
     if provider is None:
         raise DomainError("provider_required", _("Valitse palveluntuottaja, jonka puolesta varaus tehdään."))
     if not providers_for_on_behalf(voucher=voucher, day=day).filter(pk=provider.pk).exists():
@@ -166,7 +163,6 @@ def reservation_create(
             "event_text_too_long", _("Tapahtumavaraus on enintään %(limit)s merkkiä pitkä.") % {"limit": limit}
         )
 
-    membership = membership_of(user)
     reservation = Reservation(
         voucher=voucher,
         voucher_content=voucher_content,
@@ -174,7 +170,7 @@ def reservation_create(
         unit=unit,
         event_text=event_text,
         terms_accepted=True,
-        on_behalf=membership.is_organiser,
+        on_behalf=permissions.is_organiser(user),
         created_by=user,
     )
     try:
@@ -200,6 +196,6 @@ def reservation_create(
         action="change",
         what=what,
         customer_id=voucher.customer_id,
-        organisation=str(membership.organisation),
+        organisation=permissions.organisation_name(user),
     )
     return reservation

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from reservations import views
 
@@ -7,6 +7,4 @@ urlpatterns = [
     path("palveluvaraukset/", views.reservation_list, name="list"),
     path("palveluvaraukset/<int:reservation_id>/", views.reservation_detail, name="detail"),
     path("ostovoimat/<voucher_number:number>/palveluvaraus/", views.reservation_create, name="create"),
-    # Events live in their own modules (event_*.py) beside the reservations.
-    path("", include("reservations.event_urls")),
 ]

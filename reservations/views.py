@@ -6,23 +6,21 @@ Views parse the form, call the service and choose the response; the rules live i
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import push_url, trigger_client_event
 
 from audit.services import audit_read
-from psop.htmx import render_page, wants_fragment
-from reservations.forms import ReservationForm, search_term
+from core.errors import DomainError
+from core.forms import search_term
+from core.htmx import done, render_page, wants_fragment
+from organisations.permissions import member_required
+from reservations.forms import ReservationForm
 from reservations.selectors import active_reservations_for_user, reservation_with_details, search_reservations
 from reservations.services import reservation_create as create_reservation
 from reservations.services import reservation_refusal
-from vouchers.errors import DomainError
-from vouchers.permissions import member_required
 from vouchers.selectors import voucher_lookup
 
 PAGE_SIZE = 25
@@ -98,11 +96,9 @@ def reservation_create(request, number):
 
 
 def _created(request, reservation, context):
-    detail_url = reverse("reservations:detail", args=[reservation.pk])
-    if not wants_fragment(request, CREATE_TARGET):
-        messages.success(request, _("Palveluvaraus on tehty."))
-        return redirect(detail_url)
-    context["created"] = reservation_with_details(request.user, reservation.pk)
-    response = render_page(request, "reservations/create.html", context, target=CREATE_TARGET, partial="result")
-    push_url(response, detail_url)
-    return trigger_client_event(response, "reservation-created", {"id": reservation.pk})
+    def fragment(notice):
+        context["created"] = reservation_with_details(request.user, reservation.pk)
+        return render_page(request, "reservations/create.html", context, target=CREATE_TARGET, partial="result")
+
+    url = reverse("reservations:detail", args=[reservation.pk])
+    return done(request, notice=_("Palveluvaraus on tehty."), url=url, fragment=fragment, target=CREATE_TARGET)

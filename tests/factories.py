@@ -6,26 +6,23 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from core.dates import today
 from customers.models import Customership
-from reservations.models import Event, Reservation
-from vouchers.identifiers import make_business_id, make_henkilotunnus
+from demo.identifiers import make_business_id, make_henkilotunnus
+from events.models import Event
+from organisations.models import Membership, Office, Organiser, Provider, ProviderUnit
+from reservations.models import Reservation
 from vouchers.models import (
     ContentUnit,
     Customer,
-    Membership,
-    Office,
-    Organiser,
     PriceList,
     PriceListItem,
-    Provider,
-    ProviderUnit,
     Service,
     ServiceAgreement,
     ServiceContent,
     Voucher,
     VoucherContent,
     VoucherKind,
-    today,
 )
 
 PASSWORD = "testi-salasana-123"

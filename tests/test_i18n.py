@@ -89,7 +89,7 @@ def test_choose_language__htmx_fragment_of_a_tab_speaks_it_too(client, language)
 @pytest.mark.django_db
 def test_the_form_returns_to_the_page_it_was_sent_from(client):
     client.force_login(provider_user())
-    tab = reverse("reservations:vouchers")
+    tab = reverse("events:vouchers")
     response = client.post(reverse("set_language"), {"language": "en"}, headers={"referer": f"http://testserver{tab}"})
     assert response.status_code == 302 and response["Location"] == f"http://testserver{tab}"
     response = client.post(reverse("set_language"), {"language": "en"}, headers={"referer": "https://evil.example/"})

@@ -3,12 +3,12 @@
 import datetime as dt
 
 import pytest
-from django.contrib.sessions.models import Session
-from django.utils import timezone
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PASSWORD, provider_user
 

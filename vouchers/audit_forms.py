@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from psop.forms import FinnishDateField
+from core.forms import FinnishDateField
 
 
 class AuditSearchForm(forms.Form):

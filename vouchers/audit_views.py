@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.services import audit_read
-from psop.htmx import render_page
+from core.htmx import render_page
+from core.validators import normalise_henkilotunnus
+from organisations.permissions import is_organiser_admin, member_required
 from vouchers.audit_forms import AuditSearchForm
-from vouchers.permissions import is_organiser_admin, member_required
 from vouchers.selectors import audit_entries_for_organiser_admin, organiser_customers, organiser_vouchers
-from vouchers.validators import normalise_henkilotunnus
 
 PAGE_SIZE = 50
 

@@ -2,6 +2,9 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import today
+from core.forms import FinnishDateField
+
 
 class VoucherNumberField(forms.CharField):
     """A voucher number as people type it: spaces anywhere (also grouping spaces) are ignored."""
@@ -25,3 +28,14 @@ class VoucherNumberForm(forms.Form):
         validators=[RegexValidator(r"^[0-9]+$", _("Ostovoiman numerossa voi olla vain numeroita."))],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20}),
     )
+
+
+class VoucherCloseForm(forms.Form):
+    suljettu = FinnishDateField(
+        label=_("Sulkemispäivä"),
+        help_text=_("Ostovoiman viimeinen voimassaolopäivä. Sulkeminen päättää myös asiakkuuden ja palveluvarauksen."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suljettu"].initial = today

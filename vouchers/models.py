@@ -1,47 +1,31 @@
-"""The register: organisers, providers and their parts, services, agreements,
-price lists, customers and their vouchers (ostovoimat)."""
+"""What was granted: services and their contents, agreements and price lists between an
+organiser and a provider, customers and their vouchers (ostovoimat)."""
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
-from django.db.models import F, Func, Q, Value
-from django.utils import timezone
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from vouchers.validators import mask_henkilotunnus, validate_business_id, validate_henkilotunnus
+from core.dates import today
+from core.db import ValidityQuerySet, date_range, ordered_range_check
+from core.validators import mask_henkilotunnus, validate_henkilotunnus
+from organisations.models import Organiser, Provider
 
 
-# The dates the product deals in. Forms refuse others, so that date arithmetic cannot overflow.
-EARLIEST_DATE = dt.date(1900, 1, 1)
-LATEST_DATE = dt.date(2100, 12, 31)
+def open_through_q(day: dt.date, *, voucher: str = "voucher__") -> Q:
+    """What hangs on a voucher (a reservation, a customership) is in force on ``day`` only
+    through the voucher's closing day: the voucher at ``voucher`` is not closed before ``day``."""
+    return Q(**{f"{voucher}closed_on__isnull": True}) | Q(**{f"{voucher}closed_on__gte": day})
 
 
-def today() -> dt.date:
-    """Today's date in Helsinki (TIME_ZONE)."""
-    return timezone.localdate()
-
-
-def date_range(start: str, end: str) -> Func:
-    """The closed date range [start, end]; an empty end means no end."""
-    return Func(F(start), F(end), Value("[]"), function="daterange", output_field=DateRangeField())
-
-
-class ValidityQuerySet(models.QuerySet):
-    """Rows with a ``valid_from``/``valid_to`` range (``valid_to`` empty = open-ended)."""
-
-    def valid_on(self, day: dt.date):
-        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
-
-
-def ordered_range_check(name: str, start: str = "valid_from", end: str = "valid_to") -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)}),
-        name=name,
-        violation_error_message=_("Päättymispäivä ei voi olla ennen alkamispäivää."),
-    )
+def end_with_voucher(own_end: dt.date | None, voucher) -> dt.date | None:
+    """The effective end of what hangs on ``voucher``: its own end or the voucher's closing
+    date, whichever is earlier (None: open-ended). Closing a voucher writes one row."""
+    ends = [day for day in (own_end, voucher.closed_on) if day is not None]
+    return min(ends) if ends else None
 
 
 class VoucherKind(models.TextChoices):
@@ -50,6 +34,11 @@ class VoucherKind(models.TextChoices):
     CAPITATION = "capitation", _("Kapitaatioseteli")
     BALANCE = "balance", _("Saldo-ostovoima")
 
+    @classmethod
+    def recordable(cls) -> tuple[str, ...]:
+        """Kinds whose reservations record events (capitation pays by valid days instead)."""
+        return (cls.SERVICE_VOUCHER, cls.PURCHASED_SERVICE, cls.BALANCE)
+
 
 class ContentUnit(models.TextChoices):
     HOUR = "hour", _("tunti")
@@ -57,76 +46,6 @@ class ContentUnit(models.TextChoices):
     DAY = "day", _("vuorokausi")
     MONTH = "month", _("kuukausi")
     EURO = "euro", _("euro")
-
-
-class Organiser(models.Model):
-    name = models.CharField(_("nimi"), max_length=200, unique=True)
-    business_id = models.CharField(_("Y-tunnus"), max_length=9, unique=True, validators=[validate_business_id])
-    support_contact = models.CharField(_("PSOP-tuen yhteystiedot"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("palvelunjärjestäjä")
-        verbose_name_plural = _("palvelunjärjestäjät")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Provider(models.Model):
-    name = models.CharField(_("nimi"), max_length=200)
-    business_id = models.CharField(_("Y-tunnus"), max_length=9, unique=True, validators=[validate_business_id])
-
-    class Meta:
-        verbose_name = _("palveluntuottaja")
-        verbose_name_plural = _("palveluntuottajat")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class ProviderUnit(models.Model):
-    """A part of a provider that makes reservations; the default unit is the company itself."""
-
-    provider = models.ForeignKey(Provider, models.CASCADE, related_name="units", verbose_name=_("palveluntuottaja"))
-    name = models.CharField(_("nimi"), max_length=200)
-    is_default = models.BooleanField(_("oletus"), default=False)
-
-    class Meta:
-        verbose_name = _("palveluntuottajaosa")
-        verbose_name_plural = _("palveluntuottajaosat")
-        ordering = ["-is_default", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["provider"],
-                condition=Q(is_default=True),
-                name="providerunit_one_default_per_provider",
-                violation_error_message=_("Palveluntuottajalla voi olla vain yksi oletusosa."),
-            ),
-            models.UniqueConstraint(fields=["provider", "name"], name="providerunit_unique_name"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class Office(models.Model):
-    """A provider's service location (toimipaikka)."""
-
-    provider = models.ForeignKey(Provider, models.CASCADE, related_name="offices", verbose_name=_("palveluntuottaja"))
-    name = models.CharField(_("nimi"), max_length=200)
-    street_address = models.CharField(_("katuosoite"), max_length=200, blank=True)
-    municipality = models.CharField(_("kunta"), max_length=100, blank=True)
-
-    class Meta:
-        verbose_name = _("toimipaikka")
-        verbose_name_plural = _("toimipaikat")
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["provider", "name"], name="office_unique_name")]
-
-    def __str__(self):
-        return self.name
 
 
 class Service(models.Model):
@@ -275,9 +194,6 @@ class VoucherQuerySet(models.QuerySet):
     def closed_on_or_before(self, day: dt.date):
         return self.filter(closed_on__lte=day)
 
-    def of_kind(self, *kinds: str):
-        return self.filter(service__kind__in=kinds)
-
 
 class Voucher(models.Model):
     """A customer's purchase power (ostovoima / palveluseteli)."""
@@ -377,60 +293,3 @@ class VoucherContent(models.Model):
 
     def __str__(self):
         return f"{self.voucher} – {self.content}"
-
-
-class Membership(models.Model):
-    """A user's place in one organisation: a provider or an organiser, with a role."""
-
-    class Role(models.TextChoices):
-        PROVIDER_ADMIN = "provider_admin", _("Palveluntuottajan pääkäyttäjä")
-        RECORDER = "recorder", _("Kirjaaja")
-        ORGANISER_ADMIN = "organiser_admin", _("Palvelunjärjestäjän pääkäyttäjä")
-        ORGANISER_STAFF = "organiser_staff", _("Palvelunjärjestäjän käsittelijä")
-
-    PROVIDER_ROLES = (Role.PROVIDER_ADMIN, Role.RECORDER)
-    ORGANISER_ROLES = (Role.ORGANISER_ADMIN, Role.ORGANISER_STAFF)
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="membership", verbose_name=_("käyttäjä")
-    )
-    provider = models.ForeignKey(
-        Provider, models.CASCADE, null=True, blank=True, related_name="members", verbose_name=_("palveluntuottaja")
-    )
-    organiser = models.ForeignKey(
-        Organiser, models.CASCADE, null=True, blank=True, related_name="members", verbose_name=_("palvelunjärjestäjä")
-    )
-    role = models.CharField(_("rooli"), max_length=32, choices=Role.choices)
-
-    class Meta:
-        verbose_name = _("jäsenyys")
-        verbose_name_plural = _("jäsenyydet")
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(provider__isnull=False, organiser__isnull=True, role__in=["provider_admin", "recorder"])
-                    | Q(
-                        provider__isnull=True,
-                        organiser__isnull=False,
-                        role__in=["organiser_admin", "organiser_staff"],
-                    )
-                ),
-                name="membership_one_organisation_matching_role",
-                violation_error_message=_("Käyttäjä kuuluu joko palveluntuottajaan tai palvelunjärjestäjään roolinsa mukaan."),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
-
-    @property
-    def organisation(self):
-        return self.provider or self.organiser
-
-    @property
-    def is_provider(self) -> bool:
-        return self.provider_id is not None
-
-    @property
-    def is_organiser(self) -> bool:
-        return self.organiser_id is not None

@@ -2,31 +2,41 @@
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from audit.models import AuditEntry
-from vouchers.models import (
-    Customer,
-    PriceList,
-    PriceListItem,
-    ServiceAgreement,
-    Voucher,
-    VoucherContent,
-    today,
-)
-from vouchers.permissions import is_organiser_admin, membership_of
+from core.dates import today
+from core.db import valid_on_q
+from organisations import permissions
+from vouchers.models import Customer, PriceList, PriceListItem, Voucher, VoucherContent
 
 
-def agreement_with_price_list_exists(*, provider, day: dt.date) -> Exists:
-    """For a Voucher queryset: the provider has an agreement and a price list valid on ``day``
-    for the voucher's service with the voucher's organiser."""
-    price_lists = PriceList.objects.valid_on(day).filter(agreement=OuterRef("pk"))
-    agreements = (
-        ServiceAgreement.objects.valid_on(day)
-        .filter(provider=provider, organiser=OuterRef("organiser"), service=OuterRef("service"))
-        .filter(Exists(price_lists))
+def priced_on_q(day: dt.date, *, path: str = "") -> Q:
+    """THE rule "agreement + price list valid on a day": the price list at ``path`` (``""`` for a
+    PriceList query, ``"price_list__"`` for a PriceListItem query) and its agreement are both
+    valid on ``day``. Lookup, customerships, pricing, usage and payments all ask it."""
+    return valid_on_q(day, prefix=path) & valid_on_q(day, prefix=f"{path}agreement__")
+
+
+def price_lists_valid_on(day: dt.date, **agreement):
+    """Price lists valid on ``day`` under an agreement valid on ``day`` that matches ``agreement``
+    (``provider``, ``organiser``, ``service``: values or ``OuterRef``s)."""
+    return PriceList.objects.filter(priced_on_q(day), **{f"agreement__{k}": v for k, v in agreement.items()})
+
+
+def price_items_valid_on(day: dt.date, *, content, **agreement):
+    """The price list rows for ``content`` valid on ``day`` (see ``price_lists_valid_on``)."""
+    filters = {f"price_list__agreement__{k}": v for k, v in agreement.items()}
+    return PriceListItem.objects.filter(priced_on_q(day, path="price_list__"), content=content, **filters)
+
+
+def price_on(*, provider, organiser, content, day: dt.date) -> PriceListItem | None:
+    """The provider's price for a content on ``day`` under a valid agreement, if any."""
+    return (
+        price_items_valid_on(day, content=content, provider=provider, organiser=organiser, service=content.service_id)
+        .select_related("price_list")
+        .first()
     )
-    return Exists(agreements)
 
 
 def vouchers_visible_for_lookup(user, *, day: dt.date | None = None):
@@ -37,13 +47,15 @@ def vouchers_visible_for_lookup(user, *, day: dt.date | None = None):
     and price list for the voucher's service. Others: none.
     """
     day = day or today()
-    membership = membership_of(user)
     vouchers = Voucher.objects.select_related("customer", "service", "organiser")
-    if membership is None:
-        return vouchers.none()
-    if membership.is_organiser:
-        return vouchers.filter(organiser_id=membership.organiser_id)
-    return vouchers.filter(agreement_with_price_list_exists(provider=membership.provider_id, day=day))
+    if permissions.is_organiser(user):
+        return vouchers.filter(organiser_id=permissions.organiser_id_of(user))
+    if permissions.is_provider(user):
+        priced = price_lists_valid_on(
+            day, provider=permissions.provider_id_of(user), organiser=OuterRef("organiser"), service=OuterRef("service")
+        )
+        return vouchers.filter(Exists(priced))
+    return vouchers.none()
 
 
 def voucher_lookup(*, user, number: str, day: dt.date | None = None) -> Voucher | None:
@@ -60,40 +72,20 @@ def voucher_lookup(*, user, number: str, day: dt.date | None = None) -> Voucher 
 
 def organiser_vouchers(user):
     """All vouchers of the organiser user's own organiser (none for anyone else)."""
-    membership = membership_of(user)
-    if membership is None or not membership.is_organiser:
-        return Voucher.objects.none()
-    return Voucher.objects.filter(organiser_id=membership.organiser_id).select_related("customer", "service")
-
-
-def price_on(*, provider, organiser, content, day: dt.date) -> PriceListItem | None:
-    """The provider's price for a content on ``day`` under a valid agreement, if any."""
-    return (
-        PriceListItem.objects.filter(
-            content=content,
-            price_list__in=PriceList.objects.valid_on(day).filter(
-                agreement__in=ServiceAgreement.objects.valid_on(day).filter(
-                    provider=provider, organiser=organiser, service=content.service_id
-                )
-            ),
-        )
-        .select_related("price_list")
-        .first()
-    )
+    vouchers = Voucher.objects.select_related("customer", "service")
+    return permissions.scope(user, vouchers, provider=None, organiser="organiser")
 
 
 def organiser_customers(user):
     """Customers with a voucher of the organiser user's own organiser (none for anyone else)."""
-    membership = membership_of(user)
-    if membership is None or not membership.is_organiser:
+    if not permissions.is_organiser(user):
         return Customer.objects.none()
-    return Customer.objects.filter(
-        Exists(Voucher.objects.filter(customer=OuterRef("pk"), organiser_id=membership.organiser_id))
-    )
+    organiser_id = permissions.organiser_id_of(user)
+    return Customer.objects.filter(Exists(Voucher.objects.filter(customer=OuterRef("pk"), organiser_id=organiser_id)))
 
 
 def audit_entries_for_organiser_admin(user):
     """Audit rows about the organiser's customers, for its admins only."""
-    if not is_organiser_admin(user):
+    if not permissions.is_organiser_admin(user):
         return AuditEntry.objects.none()
     return AuditEntry.objects.filter(customer_id__in=organiser_customers(user).values("pk"))

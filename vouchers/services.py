@@ -7,19 +7,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
-from vouchers.errors import DomainError
-from vouchers.formats import format_day
-from vouchers.models import Provider, ProviderUnit, Voucher
-from vouchers.permissions import membership_of
+from core.dates import format_day
+from core.errors import DomainError
+from organisations import permissions
+from vouchers.models import Voucher
 
 
 @transaction.atomic
 def voucher_close(*, user, voucher: Voucher, closed_on: dt.date, request=None) -> Voucher:
-    """Organiser staff close their own organiser's voucher on ``closed_on`` (its last valid day).
+    """Organiser staff close their own organiser's voucher, of any kind, on ``closed_on`` (its last valid day).
 
     Its customership and reservation end on the same date, derived from ``closed_on``."""
-    membership = membership_of(user)
-    if membership is None or not membership.is_organiser or membership.organiser_id != voucher.organiser_id:
+    if not permissions.can_close_voucher(user, voucher):
         raise DomainError("not_allowed", _("Vain ostovoiman myöntänyt palvelunjärjestäjä voi sulkea ostovoiman."))
     voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
     if voucher.closed_on is not None:
@@ -43,21 +42,6 @@ def voucher_close(*, user, voucher: Voucher, closed_on: dt.date, request=None) -
         what=f"Ostovoima {voucher.number}: suljettu {format_day(closed_on)}",
         customer_id=voucher.customer_id,
         request=request,
-        organisation=str(membership.organisation),
+        organisation=permissions.organisation_name(user),
     )
     return voucher
-
-
-@transaction.atomic
-def provider_ensure_default_unit(*, provider) -> ProviderUnit:
-    """Every provider has a default unit: the company itself. Create it when missing.
-
-    The partial unique constraint providerunit_one_default_per_provider keeps it to one."""
-    Provider.objects.select_for_update().get(pk=provider.pk)
-    unit = ProviderUnit.objects.filter(provider=provider, is_default=True).first()
-    if unit is None:
-        name = provider.name
-        if ProviderUnit.objects.filter(provider=provider, name=name).exists():
-            name = f"{provider.name} (oletus)"
-        unit = ProviderUnit.objects.create(provider=provider, name=name, is_default=True)
-    return unit

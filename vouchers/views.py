@@ -1,26 +1,29 @@
-from django.shortcuts import redirect
-from django.views.decorators.http import require_GET
+"""The "Asiakas" tab: looking a voucher up by its number, and closing a voucher."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import audit_read
-from psop.htmx import render_page
-from vouchers.forms import VoucherNumberForm
-from vouchers.permissions import member_required, membership_of
-from vouchers.selectors import voucher_lookup
-
-
-def home(request):
-    return redirect("vouchers:customer_tab")
+from core.dates import format_day
+from core.errors import DomainError
+from core.htmx import render_page
+from organisations import permissions
+from vouchers import services
+from vouchers.actions import action_done, show_form
+from vouchers.forms import VoucherCloseForm, VoucherNumberForm
+from vouchers.selectors import organiser_vouchers, voucher_lookup
 
 
 @require_GET
-@member_required
+@permissions.member_required
 def customer_tab(request):
     """The "Asiakas" tab: "Tee uusi palveluvaraus" starts with a voucher number."""
     return render_page(request, "vouchers/customer_tab.html", {"tab": "customer", "form": VoucherNumberForm()})
 
 
 @require_GET
-@member_required
+@permissions.member_required
 def voucher_lookup_view(request):
     """Look a voucher up by its number. One and the same answer for every reason it is not shown."""
     form = VoucherNumberForm(request.GET)
@@ -36,6 +39,27 @@ def voucher_lookup_view(request):
         "form": form,
         "voucher": voucher,
         "searched": searched,
-        "membership": membership_of(request.user),
     }
     return render_page(request, "vouchers/customer_tab.html", context, target="lookup-result", partial="result")
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.member_required
+def voucher_close(request, number):
+    """"Sulje ostovoima" (organiser staff, any kind of voucher): its reservation and customership
+    end on the closing day too, derived from the one date written."""
+    voucher = organiser_vouchers(request.user).select_related("organiser").filter(number=number).first()
+    if voucher is None or not permissions.can_close_voucher(request.user, voucher):
+        raise Http404
+    form = VoucherCloseForm(request.POST or None)
+    page = {"title": _("Sulje ostovoima"), "submit": _("Sulje ostovoima"),
+            "intro": _("Ostovoiman sulkeminen päättää sen asiakkuuden ja palveluvarauksen sulkemispäivänä.")}
+    if request.method == "POST" and form.is_valid():
+        try:
+            closed = services.voucher_close(
+                user=request.user, voucher=voucher, closed_on=form.cleaned_data["suljettu"], request=request)
+        except DomainError as error:
+            return show_form(request, voucher=voucher, form=form, error=error.message, **page)
+        message = _("Ostovoima suljettu %(day)s.") % {"day": format_day(closed.closed_on)}
+        return action_done(request, voucher=voucher, message=message, what="suljettu")
+    return show_form(request, voucher=voucher, form=form, **page)

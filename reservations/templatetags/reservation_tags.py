@@ -3,9 +3,9 @@ this slot to reservations, so vouchers need not import reservations)."""
 
 from django import template
 
+from organisations import permissions
 from reservations.selectors import reservation_of_voucher
 from reservations.services import reservation_refusal
-from vouchers.permissions import membership_of
 
 register = template.Library()
 
@@ -15,10 +15,7 @@ def voucher_reservation_state(context, voucher):
     """``reservation``, whether the viewer may see its holder, and why the viewer cannot reserve (if so)."""
     user = context["request"].user
     reservation = reservation_of_voucher(voucher)
-    membership = membership_of(user)
-    may_see_holder = reservation is not None and membership is not None and (
-        membership.is_organiser or membership.provider_id == reservation.provider_id
-    )
+    may_see_holder = reservation is not None and permissions.may_see_reservation_holder(user, reservation)
     refusal = None if reservation is not None else reservation_refusal(user=user, voucher=voucher)
     return {
         "reservation": reservation,

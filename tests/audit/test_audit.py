@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from audit.services import audit_log
+from organisations.models import Membership
 from tests.factories import CustomerFactory, VoucherFactory, organiser_user, provider_user
-from vouchers.models import Membership
 
 pytestmark = pytest.mark.django_db
 

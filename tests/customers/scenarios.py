@@ -6,9 +6,17 @@ import threading
 from django.db import connection
 
 from audit.models import AuditEntry
+from core.dates import today
 from customers.models import Customership
-from tests.factories import CustomershipFactory, OfficeFactory, ProviderFactory, ServiceFactory, VoucherFactory, price_everything
-from vouchers.models import ServiceAgreement, VoucherKind, today
+from tests.factories import (
+    CustomershipFactory,
+    OfficeFactory,
+    ProviderFactory,
+    ServiceFactory,
+    VoucherFactory,
+    price_everything,
+)
+from vouchers.models import ServiceAgreement, VoucherKind
 
 DAY = dt.timedelta(days=1)
 

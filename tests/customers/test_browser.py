@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from core.dates import today
 from customers.models import Customership
-from vouchers.models import today
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

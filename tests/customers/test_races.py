@@ -5,12 +5,12 @@ import time
 import pytest
 from django.db import IntegrityError, OperationalError, transaction
 
+from core.dates import today
+from core.errors import DomainError
 from customers.models import Customership
 from customers.services import customership_create
 from tests.customers.scenarios import DAY, capitation_voucher, customership_at, run_at_once, serving_office
 from tests.factories import provider_user
-from vouchers.errors import DomainError
-from vouchers.models import today
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

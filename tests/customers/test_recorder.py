@@ -2,11 +2,12 @@
 
 import pytest
 
+from core.dates import today
+from core.errors import DomainError
 from customers.services import customership_create, customership_end
+from organisations.models import Membership
 from tests.customers.scenarios import capitation_voucher, customership_at, serving_office, snapshot
 from tests.factories import provider_user
-from vouchers.errors import DomainError
-from vouchers.models import Membership, today
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,10 @@ import datetime as dt
 
 import pytest
 
+from core.dates import today
 from customers.selectors import customership_days_in_month, customerships_for_user, voucher_customerships
 from tests.customers.scenarios import DAY, capitation_voucher, customership_at, serving_office
 from tests.factories import OfficeFactory, OrganiserFactory, organiser_user, provider_user
-from vouchers.models import today
 
 pytestmark = pytest.mark.django_db
 

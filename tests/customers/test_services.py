@@ -3,8 +3,10 @@ import datetime as dt
 import pytest
 
 from audit.models import AuditEntry
+from core.dates import one_year_after, today
+from core.errors import DomainError
 from customers.models import Customership
-from customers.services import customership_create, customership_end, customership_transfer, one_year_after
+from customers.services import customership_create, customership_end, customership_transfer
 from tests.customers.scenarios import (
     DAY,
     capitation_voucher,
@@ -14,8 +16,6 @@ from tests.customers.scenarios import (
     snapshot,
 )
 from tests.factories import OfficeFactory, VoucherFactory, organiser_user, provider_user
-from vouchers.errors import DomainError
-from vouchers.models import today
 from vouchers.services import voucher_close
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
-from reservations.models import EventStatus
+from core.dates import today
+from events.models import EventStatus
 from tests.factories import (
     EventFactory,
     ProviderFactory,
@@ -14,7 +15,7 @@ from tests.factories import (
     VoucherFactory,
     price_everything,
 )
-from vouchers.models import ContentUnit, VoucherContent, VoucherKind, today
+from vouchers.models import ContentUnit, VoucherContent, VoucherKind
 
 D = Decimal
 

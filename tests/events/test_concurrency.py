@@ -6,10 +6,10 @@ from decimal import Decimal as D
 import pytest
 from django.db import connection
 
-from reservations.event_services import event_record
-from reservations.models import Event
+from core.errors import DomainError
+from events.models import Event
+from events.services import event_record
 from tests.events.scenarios import balance_reservation, days_ago, priced_reservation
-from vouchers.errors import DomainError
 
 
 def run_together(count, action):

@@ -4,11 +4,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from reservations.event_services import event_credit, event_delete, event_record, event_review, event_update
-from reservations.models import CreditReason, Event, EventChange, EventStatus
+from core.errors import DomainError
+from events.models import CreditReason, Event, EventChange, EventStatus
+from events.services import event_credit, event_delete, event_record, event_review, event_update
 from tests.events.scenarios import days_ago, priced_reservation, settled_event
 from tests.factories import organiser_user, provider_user
-from vouchers.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

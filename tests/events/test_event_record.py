@@ -6,12 +6,13 @@ from decimal import Decimal as D
 import pytest
 
 from audit.models import AuditEntry
-from reservations.event_services import event_record
-from reservations.models import Event, EventChange, EventStatus
+from core.dates import today
+from core.errors import DomainError
+from events.models import Event, EventChange, EventStatus
+from events.services import event_record
 from tests.events.scenarios import balance_reservation, days_ago, priced_reservation
 from tests.factories import EventFactory, PriceListFactory, organiser_user, provider_user
-from vouchers.errors import DomainError
-from vouchers.models import VoucherContent, VoucherKind, today
+from vouchers.models import VoucherContent, VoucherKind
 
 pytestmark = pytest.mark.django_db
 

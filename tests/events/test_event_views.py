@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from reservations.models import Event, EventStatus
+from events.models import Event, EventStatus
 from tests.events.scenarios import balance_reservation, days_ago, priced_reservation, settled_event
 from tests.factories import EventFactory, ProviderFactory, organiser_user, provider_user
 
@@ -18,7 +18,7 @@ HTMX_PANEL = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "panel"}
 
 
 def record_url(reservation):
-    return reverse("reservations:event_create", args=[reservation.pk])
+    return reverse("events:create", args=[reservation.pk])
 
 
 def post_event(client, reservation, *, quantity="1", day=None, **headers):
@@ -34,7 +34,7 @@ def post_event(client, reservation, *, quantity="1", day=None, **headers):
 # --- the tabs -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["reservations:vouchers", "reservations:balance_vouchers"])
+@pytest.mark.parametrize("name", ["events:vouchers", "events:balance_vouchers"])
 def test_tabs__anonymous__redirected_to_login(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and "/kirjaudu/" in response["Location"]
@@ -43,7 +43,7 @@ def test_tabs__anonymous__redirected_to_login(client, name):
 def test_vouchers_tab__shows_granted_used_left_and_price_in_finnish_format(login):
     reservation = priced_reservation(quantity=D("10"), unit_price=D("25.00"), unit_value=D("15.00"))
     EventFactory(reservation=reservation, quantity=D("1.5"), total=D("37.50"), voucher_share=D("22.50"), customer_share=D("15.00"))
-    response = login(reservation.created_by).get(reverse("reservations:vouchers"))
+    response = login(reservation.created_by).get(reverse("events:vouchers"))
     html = response.content.decode()
     assert response.status_code == 200
     assert reservation.voucher.number in html
@@ -55,7 +55,7 @@ def test_vouchers_tab__shows_granted_used_left_and_price_in_finnish_format(login
 
 def test_vouchers_tab__others_reservations__not_shown(login):
     reservation = priced_reservation()
-    response = login(provider_user()).get(reverse("reservations:vouchers"))
+    response = login(provider_user()).get(reverse("events:vouchers"))
     assert reservation.voucher.number not in response.content.decode()
 
 
@@ -63,7 +63,7 @@ def test_balance_tab__shows_the_euro_balance_left(login):
     reservation = balance_reservation(amount=D("500.00"))
     EventFactory(reservation=reservation, quantity=D("120"), unit_price=D("1.00"), total=D("120.00"),
                  voucher_share=D("120.00"), customer_share=D("0.00"))
-    html = login(reservation.created_by).get(reverse("reservations:balance_vouchers")).content.decode()
+    html = login(reservation.created_by).get(reverse("events:balance_vouchers")).content.decode()
     assert '<td class="num" data-figure="used">120,00 €</td>' in html
     assert '<td class="num" data-figure="left">380,00 €</td>' in html
 
@@ -75,13 +75,13 @@ def test_vouchers_tab__query_count_does_not_grow_with_rows(login):
     EventFactory(reservation=first)
     client = login(user)
     with CaptureQueriesContext(connection) as one_row:
-        client.get(reverse("reservations:vouchers"))
+        client.get(reverse("events:vouchers"))
     for _ in range(4):
         reservation = priced_reservation(provider=provider)
         EventFactory(reservation=reservation)
         EventFactory(reservation=reservation)
     with CaptureQueriesContext(connection) as five_rows:
-        response = client.get(reverse("reservations:vouchers"))
+        response = client.get(reverse("events:vouchers"))
     assert response.content.decode().count("Kirjaa tapahtuma") >= 5
     assert len(five_rows) == len(one_row)
 
@@ -89,8 +89,8 @@ def test_vouchers_tab__query_count_does_not_grow_with_rows(login):
 def test_vouchers_tab__htmx_aimed_at_panel__fragment_only(login):
     reservation = priced_reservation()
     client = login(reservation.created_by)
-    fragment = client.get(reverse("reservations:vouchers"), **HTMX_PANEL)
-    full = client.get(reverse("reservations:vouchers"))
+    fragment = client.get(reverse("events:vouchers"), **HTMX_PANEL)
+    full = client.get(reverse("events:vouchers"))
     assert "<html" not in fragment.content.decode() and 'id="panel"' in fragment.content.decode()
     assert "<html" in full.content.decode()
     assert "HX-Request" in fragment["Vary"]
@@ -98,13 +98,13 @@ def test_vouchers_tab__htmx_aimed_at_panel__fragment_only(login):
 
 def test_vouchers_tab__organiser__sees_link_to_review(login):
     reservation = priced_reservation()
-    html = login(organiser_user(reservation.voucher.organiser)).get(reverse("reservations:vouchers")).content.decode()
-    assert reverse("reservations:event_review_list") in html
+    html = login(organiser_user(reservation.voucher.organiser)).get(reverse("events:vouchers")).content.decode()
+    assert reverse("events:review_list") in html
     assert reservation.voucher.number in html
 
 
 def test_vouchers_tab__wrong_method__405(login):
-    assert login(provider_user()).post(reverse("reservations:vouchers")).status_code == 405
+    assert login(provider_user()).post(reverse("events:vouchers")).status_code == 405
 
 
 # --- recording ----------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def test_event_update__post__saved(login):
     reservation = priced_reservation()
     event = EventFactory(reservation=reservation, status=EventStatus.APPROVED)
     response = login(reservation.created_by).post(
-        reverse("reservations:event_update", args=[event.pk]),
+        reverse("events:update", args=[event.pk]),
         {"paivamaara": days_ago(2).isoformat(), "sisalto": reservation.voucher_content_id, "maara": "2", "lisatieto": ""},
     )
     assert response.status_code == 302
@@ -185,19 +185,19 @@ def test_event_update__post__saved(login):
 
 def test_event_update__someone_elses_event__404(login):
     event = EventFactory(reservation=priced_reservation())
-    assert login(provider_user()).get(reverse("reservations:event_update", args=[event.pk])).status_code == 404
+    assert login(provider_user()).get(reverse("events:update", args=[event.pk])).status_code == 404
 
 
 def test_event_delete__get__405(login):
     reservation = priced_reservation()
     event = EventFactory(reservation=reservation)
-    assert login(reservation.created_by).get(reverse("reservations:event_delete", args=[event.pk])).status_code == 405
+    assert login(reservation.created_by).get(reverse("events:delete", args=[event.pk])).status_code == 405
 
 
 def test_event_delete__settled__refused_with_message(login):
     reservation = priced_reservation()
     event = settled_event(reservation)
-    response = login(reservation.created_by).post(reverse("reservations:event_delete", args=[event.pk]), **HTMX_PANEL)
+    response = login(reservation.created_by).post(reverse("events:delete", args=[event.pk]), **HTMX_PANEL)
     assert "Tilitettyä tapahtumaa ei voi poistaa" in response.content.decode()
     assert Event.objects.filter(pk=event.pk).exists()
 
@@ -205,22 +205,22 @@ def test_event_delete__settled__refused_with_message(login):
 def test_event_delete__before_settlement__deleted(login):
     reservation = priced_reservation()
     event = EventFactory(reservation=reservation, status=EventStatus.APPROVED)
-    response = login(reservation.created_by).post(reverse("reservations:event_delete", args=[event.pk]))
+    response = login(reservation.created_by).post(reverse("events:delete", args=[event.pk]))
     assert response.status_code == 302
     assert not Event.objects.filter(pk=event.pk).exists()
 
 
-def test_event_credit__provider__403(login):
+def test_event_credit__provider__404(login):
     reservation = priced_reservation()
     event = settled_event(reservation)
-    assert login(reservation.created_by).get(reverse("reservations:event_credit", args=[event.pk])).status_code == 403
+    assert login(reservation.created_by).get(reverse("events:credit", args=[event.pk])).status_code == 404
 
 
 def test_event_credit__organiser_posts__credit_shown_to_provider(login, client):
     reservation = priced_reservation()
     event = settled_event(reservation)
     login(organiser_user(reservation.voucher.organiser)).post(
-        reverse("reservations:event_credit", args=[event.pk]),
+        reverse("events:credit", args=[event.pk]),
         {"syykoodi": "not_delivered", "selite": "Käynti peruuntui", "maara": ""},
     )
     assert event.credits.get().total == D("-25.00")
@@ -231,7 +231,7 @@ def test_event_credit__organiser_posts__credit_shown_to_provider(login, client):
 
 def test_event_credit__other_organiser__404(login):
     event = settled_event(priced_reservation())
-    assert login(organiser_user()).get(reverse("reservations:event_credit", args=[event.pk])).status_code == 404
+    assert login(organiser_user()).get(reverse("events:credit", args=[event.pk])).status_code == 404
 
 
 # --- the organiser's review ---------------------------------------------------------------------------
@@ -247,18 +247,18 @@ def test_review_list__organiser__sees_events_across_providers(login):
     event = under_review()
     other = priced_reservation(organiser=event.reservation.voucher.organiser, quantity=D("1"))
     EventFactory(reservation=other, status=EventStatus.UNDER_REVIEW)
-    html = login(organiser_user(event.reservation.voucher.organiser)).get(reverse("reservations:event_review_list")).content.decode()
+    html = login(organiser_user(event.reservation.voucher.organiser)).get(reverse("events:review_list")).content.decode()
     assert event.reservation.provider.name in html and other.provider.name in html
 
 
-def test_review_list__provider__403(login):
-    assert login(provider_user()).get(reverse("reservations:event_review_list")).status_code == 403
+def test_review_list__provider__404(login):
+    assert login(provider_user()).get(reverse("events:review_list")).status_code == 404
 
 
 def test_event_approve__htmx__row_replaced_in_place(login):
     event = under_review()
     response = login(organiser_user(event.reservation.voucher.organiser)).post(
-        reverse("reservations:event_approve", args=[event.pk]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"review-{event.pk}"
+        reverse("events:approve", args=[event.pk]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"review-{event.pk}"
     )
     html = response.content.decode()
     assert html.strip().startswith(f'<tr id="review-{event.pk}"') and "Hyväksytty" in html
@@ -269,7 +269,7 @@ def test_event_approve__htmx__row_replaced_in_place(login):
 def test_event_reject__without_reason__row_with_error_and_unchanged(login):
     event = under_review()
     response = login(organiser_user(event.reservation.voucher.organiser)).post(
-        reverse("reservations:event_reject", args=[event.pk]), {"perustelu": ""},
+        reverse("events:reject", args=[event.pk]), {"perustelu": ""},
         HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"review-{event.pk}",
     )
     assert "Kirjoita hylkäyksen perustelu" in response.content.decode()
@@ -280,7 +280,7 @@ def test_event_reject__without_reason__row_with_error_and_unchanged(login):
 def test_event_reject__with_reason__provider_sees_it(login, client):
     event = under_review()
     response = login(organiser_user(event.reservation.voucher.organiser)).post(
-        reverse("reservations:event_reject", args=[event.pk]), {"perustelu": "Ylittää myönnetyn"}
+        reverse("events:reject", args=[event.pk]), {"perustelu": "Ylittää myönnetyn"}
     )
     assert response.status_code == 302
     client.logout()
@@ -290,19 +290,19 @@ def test_event_reject__with_reason__provider_sees_it(login, client):
 
 def test_event_approve__get__405(login):
     event = under_review()
-    response = login(organiser_user(event.reservation.voucher.organiser)).get(reverse("reservations:event_approve", args=[event.pk]))
+    response = login(organiser_user(event.reservation.voucher.organiser)).get(reverse("events:approve", args=[event.pk]))
     assert response.status_code == 405
 
 
 def test_event_approve__other_organiser__404(login):
     event = under_review()
-    assert login(organiser_user()).post(reverse("reservations:event_approve", args=[event.pk])).status_code == 404
+    assert login(organiser_user()).post(reverse("events:approve", args=[event.pk])).status_code == 404
 
 
 def test_vouchers_tab__search_by_number__only_that_voucher(login):
     provider = ProviderFactory()
     wanted = priced_reservation(provider=provider)
     other = priced_reservation(provider=provider)
-    html = login(wanted.created_by).get(reverse("reservations:vouchers"), {"haku": wanted.voucher.number}).content.decode()
+    html = login(wanted.created_by).get(reverse("events:vouchers"), {"haku": wanted.voucher.number}).content.decode()
     assert f'id="voucher-{wanted.voucher.number}"' in html
     assert f'id="voucher-{other.voucher.number}"' not in html

@@ -3,7 +3,8 @@
 import datetime as dt
 from decimal import Decimal as D
 
-from reservations.pricing import period_bounds, split_price, to_cents
+from core.money import to_cents
+from events.pricing import period_bounds, split_price
 from vouchers.models import VoucherKind
 
 

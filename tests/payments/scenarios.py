@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from reservations.models import EventStatus
+from events.models import EventStatus
 from tests.factories import (
     CustomershipFactory,
     EventFactory,

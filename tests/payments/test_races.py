@@ -5,13 +5,13 @@ from decimal import Decimal as D
 
 import pytest
 
+from events.models import EventChange, EventStatus
+from organisations.models import Membership
 from payments.models import Payment, PaymentLine, PaymentRun
 from payments.services import payment_run_start
-from reservations.models import EventChange, EventStatus
 from tests.customers.scenarios import run_at_once
 from tests.factories import OrganiserFactory, organiser_user
 from tests.payments.scenarios import capitation_voucher, customership, event, priced_provider, reservation_of
-from vouchers.models import Membership
 
 JUNE_2025 = dt.date(2025, 6, 1)
 

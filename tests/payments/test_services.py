@@ -6,15 +6,16 @@ from decimal import Decimal as D
 import pytest
 
 from audit.models import AuditEntry
+from core.dates import today
+from core.errors import DomainError
+from events.models import EventChange, EventStatus
+from events.services import event_delete, event_update
+from organisations.models import Membership
 from payments.models import Payment, PaymentLine, PaymentRun
 from payments.services import payment_run_approve, payment_run_mark_paid, payment_run_start
-from reservations.event_services import event_delete, event_update
-from reservations.models import EventChange, EventStatus
 from tests.events.scenarios import days_ago, priced_reservation
 from tests.factories import EventFactory, OrganiserFactory, organiser_user, provider_user
 from tests.payments.scenarios import capitation_voucher, credit, customership, event, priced_provider, reservation_of
-from vouchers.errors import DomainError
-from vouchers.models import Membership, today
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AuditEntry
+from events.models import EventStatus
+from organisations.models import Membership
 from payments.models import PaymentLine, PaymentRun
 from payments.services import payment_run_start
-from reservations.models import EventStatus
 from tests.factories import OrganiserFactory, organiser_user, provider_user
 from tests.payments.scenarios import capitation_voucher, credit, customership, event, priced_provider, reservation_of
-from vouchers.models import Membership
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from audit.models import AuditEntry
+from organisations.models import Organiser, Provider
 from reservations.models import Reservation
 from tests.factories import (
     OrganiserFactory,
@@ -15,7 +16,7 @@ from tests.factories import (
     price_everything,
     provider_user,
 )
-from vouchers.models import Organiser, Provider, Voucher, VoucherContent, VoucherKind
+from vouchers.models import Voucher, VoucherContent, VoucherKind
 
 
 @dataclass

@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
+from core.dates import today
 from reservations.models import Reservation
 from tests.factories import ReservationFactory, VoucherFactory
-from vouchers.models import today
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ import threading
 import pytest
 from django.db import connection
 
+from core.errors import DomainError
 from reservations import services
 from reservations.models import Reservation
 from reservations.services import reservation_create
 from tests.reservations.scenarios import change_rows, reservable_voucher, rival_provider
-from vouchers.errors import DomainError
 
 THREADS = 6
 

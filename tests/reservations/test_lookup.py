@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.dates import today
+from organisations.models import Membership
 from tests.factories import (
     OrganiserFactory,
     PriceListFactory,
@@ -18,7 +20,7 @@ from tests.factories import (
     provider_user,
 )
 from tests.reservations.scenarios import reservable_voucher, rival_provider
-from vouchers.models import Membership, VoucherKind, today
+from vouchers.models import VoucherKind
 
 pytestmark = pytest.mark.django_db
 

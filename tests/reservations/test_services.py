@@ -6,6 +6,9 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from core.dates import today
+from core.errors import DomainError
+from organisations.models import Membership
 from reservations import services
 from reservations.models import Reservation
 from reservations.services import reservation_create
@@ -20,8 +23,7 @@ from tests.factories import (
     provider_user,
 )
 from tests.reservations.scenarios import assert_nothing_written, change_rows, reservable_voucher, rival_provider
-from vouchers.errors import DomainError
-from vouchers.models import Membership, VoucherKind, today
+from vouchers.models import VoucherKind
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from reservations.models import Event, Reservation
+from events.models import Event
+from organisations.permissions import can_make_reservations, can_manage_organisation
+from reservations.models import Reservation
 from tests.security.urlmap import (
     NOT_FOUND_TEXT,
     ROUTES,
@@ -26,8 +28,6 @@ from tests.security.urlmap import (
     state,
     url_of,
 )
-from vouchers.permissions import can_manage_organisation
-from reservations.permissions import can_make_reservations
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_access_matrix__catches_a_missing_permission_check(client, victim, monke
 
     monkeypatch.setattr(selectors, "reservations_for_user", everything)
     monkeypatch.setattr(views, "active_reservations_for_user", lambda user: everything(user))
-    urls = [url for url in product_urls() if url.name in ("reservations:list", "reservations:detail", "reservations:vouchers")]
+    urls = [url for url in product_urls() if url.name in ("reservations:list", "reservations:detail", "events:vouchers")]
     roles = {"provider admin (A)": victim.outsiders["provider admin (A)"]}
 
     problems, _, _ = run_matrix(client, victim, urls, roles)
@@ -238,8 +238,8 @@ def test_recorder__records_events_but_does_not_manage_the_organisation_nor_reser
     client.force_login(victim.provider_b_recorder)
     reservation = victim.reservation
     events = Event.objects.count()
-    route = ROUTES["reservations:event_create"]
-    response = client.post(reverse("reservations:event_create", args=[reservation.pk]), route.post(victim))
+    route = ROUTES["events:create"]
+    response = client.post(reverse("events:create", args=[reservation.pk]), route.post(victim))
     assert response.status_code == 302
     assert Event.objects.count() == events + 1
 

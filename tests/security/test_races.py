@@ -13,18 +13,20 @@ from decimal import Decimal as D
 
 import pytest
 
+from core.dates import today
+from core.errors import DomainError
 from customers.models import Customership
 from customers.services import customership_create
+from events.models import Event
+from events.services import event_record
+from organisations.models import Membership
 from payments.models import PaymentRun
-from reservations.event_services import event_record
-from reservations.models import Event, Reservation
+from reservations.models import Reservation
 from reservations.services import reservation_create
 from tests.customers.scenarios import capitation_voucher, run_at_once, serving_office
 from tests.events.scenarios import balance_reservation
 from tests.factories import OrganiserFactory, organiser_user, provider_user
 from tests.reservations.scenarios import reservable_voucher, rival_provider
-from vouchers.errors import DomainError
-from vouchers.models import Membership, today
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,9 +16,13 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.services import audit_log
-from payments.models import Payment, PaymentLine, PaymentRun
+from core.dates import today
 from customers.models import Customership
-from reservations.models import Event, EventChange, EventStatus, Reservation
+from demo.identifiers import make_henkilotunnus
+from events.models import Event, EventChange, EventStatus
+from organisations.models import Membership, Office, ProviderUnit
+from payments.models import Payment, PaymentLine, PaymentRun
+from reservations.models import Reservation
 from tests.customers.scenarios import capitation_voucher, customership_at, serving_office
 from tests.events.scenarios import balance_reservation, priced_reservation
 from tests.factories import (
@@ -35,8 +39,7 @@ from tests.factories import (
     organiser_user,
     provider_user,
 )
-from vouchers.identifiers import make_henkilotunnus
-from vouchers.models import Membership, Office, ProviderUnit, Voucher, today
+from vouchers.models import Voucher
 
 # Only these parts of the resolver are left out: the Django admin has its own staff check
 # (tested on its own in test_access_matrix) and static files are no views of ours.
@@ -51,7 +54,7 @@ NOT_FOUND_TEXT = "Ostovoiman tietoja ei löydy"
 
 @dataclass(frozen=True)
 class ProductUrl:
-    name: str | None  # with namespaces, e.g. "reservations:event_create"
+    name: str | None  # with namespaces, e.g. "events:create"
     route: str  # the full route, e.g. "palveluvaraukset/<int:reservation_id>/tapahtuma/"
     params: dict  # parameter name -> converter name ("int", "str", ...)
 
@@ -343,19 +346,19 @@ ROUTES: dict[str, Route] = {
     # Organisaatio: the admin's own organisation. Outsiders' lists are their own organisation's; they post
     # garbage to the add forms (a valid body would add to their own organisation, as it should), and B's
     # objects (a member, a unit, an office) to the edit forms, which must be 404 for them.
-    "vouchers:org_users": Route(scope="list", shows_customer=False),
-    "vouchers:org_user_add": Route(scope="list", shows_customer=False),
-    "vouchers:org_user_edit": Route(
+    "organisations:users": Route(scope="list", shows_customer=False),
+    "organisations:user_add": Route(scope="list", shows_customer=False),
+    "organisations:user_edit": Route(
         kwargs=lambda v: {"user_id": v.provider_b_recorder.pk},
         post=lambda v: {"toiminto": "rooli", "rooli": "provider_admin"},
         shows_customer=False,
     ),
-    "vouchers:org_units": Route(
+    "organisations:units": Route(
         scope="list",
         post=lambda v: {"toiminto": "nimea", "osa": str(v.provider_b.units.get(is_default=True).pk), "nimi": "Uusi nimi"},
         shows_customer=False,
     ),
-    "vouchers:org_offices": Route(
+    "organisations:offices": Route(
         scope="list",
         post=lambda v: {"toiminto": "muokkaa", "toimipiste": str(v.office_b.pk), "nimi": "Uusi toimipaikka",
                         "katuosoite": "Katu 1", "kunta": "Tampere"},
@@ -386,28 +389,28 @@ ROUTES: dict[str, Route] = {
         },
         hx_target=lambda v: "lookup-result",
     ),
-    "reservations:vouchers": Route(scope="list", queries=lambda v: [{}, {"haku": v.customer.last_name}]),
-    "reservations:balance_vouchers": Route(scope="list", queries=lambda v: [{}, {"haku": v.customer.last_name}]),
-    "reservations:event_create": Route(
+    "events:vouchers": Route(scope="list", queries=lambda v: [{}, {"haku": v.customer.last_name}]),
+    "events:balance_vouchers": Route(scope="list", queries=lambda v: [{}, {"haku": v.customer.last_name}]),
+    "events:create": Route(
         kwargs=lambda v: {"reservation_id": v.reservation.pk}, post=_event_body
     ),
-    "reservations:event_update": Route(
+    "events:update": Route(
         kwargs=lambda v: {"event_id": v.recorded_event.pk}, post=lambda v: _event_body(v, quantity="2")
     ),
-    "reservations:event_delete": Route(kwargs=lambda v: {"event_id": v.recorded_event.pk}, post=lambda v: {}),
-    "reservations:event_credit": Route(
+    "events:delete": Route(kwargs=lambda v: {"event_id": v.recorded_event.pk}, post=lambda v: {}),
+    "events:credit": Route(
         kwargs=lambda v: {"event_id": v.settled_event.pk},
         entitled="organiser",
         post=lambda v: {"syykoodi": "other", "selite": "väärin kirjattu", "maara": ""},
     ),
-    "reservations:event_review_list": Route(scope="list", entitled="organiser"),
-    "reservations:event_approve": Route(
+    "events:review_list": Route(scope="list", entitled="organiser"),
+    "events:approve": Route(
         kwargs=lambda v: {"event_id": v.review_event.pk},
         entitled="organiser",
         post=lambda v: {},
         hx_target=lambda v: f"review-{v.review_event.pk}",
     ),
-    "reservations:event_reject": Route(
+    "events:reject": Route(
         kwargs=lambda v: {"event_id": v.review_event_2.pk},
         entitled="organiser",
         post=lambda v: {"perustelu": "ei sovittu"},
@@ -425,7 +428,7 @@ ROUTES: dict[str, Route] = {
         },
         hx_target=lambda v: "lookup-result",
     ),
-    "customers:voucher_close": Route(
+    "vouchers:close": Route(
         kwargs=lambda v: {"number": v.capitation.number},
         entitled="organiser",
         post=lambda v: {"suljettu": _day(today())},

@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
+from demo.identifiers import make_business_id
+from organisations.models import Provider, ProviderUnit
 from tests.factories import UserFactory
-from vouchers.identifiers import make_business_id
-from vouchers.models import Provider, ProviderUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_admin__voucher_search_by_number_and_customer_name(admin_client):
 def test_admin__provider_search_by_business_id(admin_client):
     call_command("load_demo", stdout=open("/dev/null", "w"))
     hoiva = Provider.objects.get(name="Hoiva Esimerkki Oy")
-    body = admin_client.get(reverse("admin:vouchers_provider_changelist"), {"q": hoiva.business_id}).content.decode()
+    body = admin_client.get(reverse("admin:organisations_provider_changelist"), {"q": hoiva.business_id}).content.decode()
     assert "Hoiva Esimerkki Oy" in body and "Kilpailija Oy" not in body
 
 
@@ -60,7 +60,7 @@ def test_admin__provider_added__gets_its_default_unit(admin_client):
         "units-TOTAL_FORMS": "0", "units-INITIAL_FORMS": "0",
         "offices-TOTAL_FORMS": "0", "offices-INITIAL_FORMS": "0",
     }
-    response = admin_client.post(reverse("admin:vouchers_provider_add"), data)
+    response = admin_client.post(reverse("admin:organisations_provider_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     provider = Provider.objects.get(business_id=business_id)
     assert list(ProviderUnit.objects.filter(provider=provider).values_list("name", "is_default")) == [

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from customers.models import Customership
+from organisations.models import Membership, ProviderUnit
 from reservations.models import Reservation
 from tests.factories import (
     CustomershipFactory,
@@ -19,7 +20,7 @@ from tests.factories import (
     VoucherContentFactory,
     VoucherFactory,
 )
-from vouchers.models import Membership, ProviderUnit, Voucher
+from vouchers.models import Voucher
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,13 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from core.dates import today
+from core.validators import validate_business_id, validate_henkilotunnus
 from customers.models import Customership
-from reservations.models import Event, Reservation
-from vouchers.models import Customer, Membership, Voucher, VoucherKind, today
-from vouchers.validators import validate_business_id, validate_henkilotunnus
+from events.models import Event
+from organisations.models import Membership
+from reservations.models import Reservation
+from vouchers.models import Customer, Voucher, VoucherKind
 
 pytestmark = pytest.mark.django_db
 

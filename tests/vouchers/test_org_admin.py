@@ -6,6 +6,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.errors import DomainError
+from organisations import services
+from organisations.models import Membership, Office, ProviderUnit
 from tests.factories import (
     PASSWORD,
     OfficeFactory,
@@ -14,9 +17,6 @@ from tests.factories import (
     organiser_user,
     provider_user,
 )
-from vouchers import org_services as services
-from vouchers.errors import DomainError
-from vouchers.models import Membership, Office, ProviderUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +228,7 @@ def test_offices__add_and_edit__audited(admin, provider):
 
 # --- views --------------------------------------------------------------------------------------------
 
-PAGES = ["vouchers:org_users", "vouchers:org_user_add", "vouchers:org_units", "vouchers:org_offices"]
+PAGES = ["organisations:users", "organisations:user_add", "organisations:units", "organisations:offices"]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -237,12 +237,12 @@ def test_pages__recorder_staff_and_organiser_admin_on_provider_pages__404(client
         client.force_login(user)
         assert client.get(reverse(name)).status_code == 404
     client.force_login(organiser_user(role=Membership.Role.ORGANISER_ADMIN))
-    expected = 404 if name in ("vouchers:org_units", "vouchers:org_offices") else 200
+    expected = 404 if name in ("organisations:units", "organisations:offices") else 200
     assert client.get(reverse(name)).status_code == expected
 
 
 def test_pages__anonymous__login_redirect(client):
-    response = client.get(reverse("vouchers:org_users"))
+    response = client.get(reverse("organisations:users"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
@@ -251,7 +251,7 @@ def test_user_list__own_members_with_lock_state__not_others(client, admin, provi
     provider_user(ProviderFactory(), username="vieras-admin")
     _fail_logins(client, "oma-kirjaaja")
     client.force_login(admin)
-    page = client.get(reverse("vouchers:org_users")).content.decode()
+    page = client.get(reverse("organisations:users")).content.decode()
     assert "oma-kirjaaja" in page and "lukittu" in page
     assert "vieras-admin" not in page
 
@@ -259,24 +259,24 @@ def test_user_list__own_members_with_lock_state__not_others(client, admin, provi
 def test_user_edit__other_organisations_member_or_unknown__404(client, admin):
     stranger = provider_user(ProviderFactory(), role=Membership.Role.RECORDER)
     client.force_login(admin)
-    assert client.get(reverse("vouchers:org_user_edit", args=[stranger.pk])).status_code == 404
-    assert client.post(reverse("vouchers:org_user_edit", args=[stranger.pk]),
+    assert client.get(reverse("organisations:user_edit", args=[stranger.pk])).status_code == 404
+    assert client.post(reverse("organisations:user_edit", args=[stranger.pk]),
                        {"toiminto": "poista_kaytosta"}).status_code == 404
     stranger.refresh_from_db()
     assert stranger.is_active
-    assert client.get(reverse("vouchers:org_user_edit", args=[999999])).status_code == 404
+    assert client.get(reverse("organisations:user_edit", args=[999999])).status_code == 404
 
 
 def test_user_edit__other_providers_admin__404(client, admin, provider):
     recorder = provider_user(provider, role=Membership.Role.RECORDER)
     client.force_login(provider_user(ProviderFactory()))
-    assert client.get(reverse("vouchers:org_user_edit", args=[recorder.pk])).status_code == 404
+    assert client.get(reverse("organisations:user_edit", args=[recorder.pk])).status_code == 404
 
 
 def test_pages__full_page_vs_fragment(client, admin, provider):
     client.force_login(admin)
     recorder = provider_user(provider, role=Membership.Role.RECORDER)
-    urls = [reverse(name) for name in PAGES] + [reverse("vouchers:org_user_edit", args=[recorder.pk])]
+    urls = [reverse(name) for name in PAGES] + [reverse("organisations:user_edit", args=[recorder.pk])]
     for url in urls:
         full = client.get(url).content.decode()
         fragment = client.get(url, headers=FRAGMENT).content.decode()
@@ -286,9 +286,9 @@ def test_pages__full_page_vs_fragment(client, admin, provider):
 
 def test_header_link__admins_only(client, admin, provider):
     client.force_login(admin)
-    assert reverse("vouchers:org_users") in client.get(reverse("vouchers:customer_tab")).content.decode()
+    assert reverse("organisations:users") in client.get(reverse("vouchers:customer_tab")).content.decode()
     client.force_login(provider_user(provider, role=Membership.Role.RECORDER))
-    assert reverse("vouchers:org_users") not in client.get(reverse("vouchers:customer_tab")).content.decode()
+    assert reverse("organisations:users") not in client.get(reverse("vouchers:customer_tab")).content.decode()
 
 
 def test_add_user_view__weak_password__finnish_error_on_form_nothing_written(client, admin):
@@ -296,11 +296,11 @@ def test_add_user_view__weak_password__finnish_error_on_form_nothing_written(cli
     before = _snapshot()
     body = {"kayttajatunnus": "uusi", "etunimi": "Uuno", "sukunimi": "Uusi", "sahkoposti": "",
             "rooli": "recorder", "salasana": "lyhyt"}
-    response = client.post(reverse("vouchers:org_user_add"), body)
+    response = client.post(reverse("organisations:user_add"), body)
     assert response.status_code == 200
     assert "salasana on liian lyhyt" in response.content.decode()
     assert _snapshot() == before
-    response = client.post(reverse("vouchers:org_user_add"), {**body, "rooli": "organiser_staff", "salasana": STRONG})
+    response = client.post(reverse("organisations:user_add"), {**body, "rooli": "organiser_staff", "salasana": STRONG})
     assert response.status_code == 200 and _snapshot() == before
 
 
@@ -308,21 +308,21 @@ def test_add_user_view__valid__redirects_to_list(client, admin, provider):
     client.force_login(admin)
     body = {"kayttajatunnus": "uusi", "etunimi": "Uuno", "sukunimi": "Uusi", "sahkoposti": "u@example.fi",
             "rooli": "recorder", "salasana": STRONG}
-    response = client.post(reverse("vouchers:org_user_add"), body)
-    assert response.status_code == 302 and response["Location"] == reverse("vouchers:org_users")
+    response = client.post(reverse("organisations:user_add"), body)
+    assert response.status_code == 302 and response["Location"] == reverse("organisations:users")
     assert User.objects.get(username="uusi").membership.provider == provider
 
 
 def test_user_edit_view__actions(client, admin, provider):
     recorder = provider_user(provider, role=Membership.Role.RECORDER, username="kirjaaja")
-    url = reverse("vouchers:org_user_edit", args=[recorder.pk])
+    url = reverse("organisations:user_edit", args=[recorder.pk])
     client.force_login(admin)
     assert client.post(url, {"toiminto": "poista_kaytosta"}).status_code == 302
     recorder.refresh_from_db()
     assert not recorder.is_active
     response = client.post(url, {"toiminto": "palauta"}, headers=FRAGMENT)
     assert response.status_code == 200 and "otettu käyttöön" in response.content.decode()
-    response = client.post(reverse("vouchers:org_user_edit", args=[admin.pk]), {"toiminto": "poista_kaytosta"})
+    response = client.post(reverse("organisations:user_edit", args=[admin.pk]), {"toiminto": "poista_kaytosta"})
     assert response.status_code == 200 and "Et voi poistaa omaa tunnustasi" in response.content.decode()
     admin.refresh_from_db()
     assert admin.is_active
@@ -333,9 +333,9 @@ def test_unlock_view__then_login_succeeds(client, admin, provider):
     _fail_logins(client, "lukossa")
     member = User.objects.get(username="lukossa")
     client.force_login(admin)
-    page = client.get(reverse("vouchers:org_user_edit", args=[member.pk])).content.decode()
+    page = client.get(reverse("organisations:user_edit", args=[member.pk])).content.decode()
     assert 'value="avaa_lukitus"' in page
-    response = client.post(reverse("vouchers:org_user_edit", args=[member.pk]), {"toiminto": "avaa_lukitus"})
+    response = client.post(reverse("organisations:user_edit", args=[member.pk]), {"toiminto": "avaa_lukitus"})
     assert response.status_code == 302
     client.logout()
     assert client.post(reverse("login"), {"username": "lukossa", "password": PASSWORD}).status_code == 302
@@ -343,15 +343,15 @@ def test_unlock_view__then_login_succeeds(client, admin, provider):
 
 def test_units_and_offices_views__add_and_rename(client, admin, provider):
     client.force_login(admin)
-    assert client.post(reverse("vouchers:org_units"), {"toiminto": "lisaa", "nimi": "Kotihoito"}).status_code == 302
+    assert client.post(reverse("organisations:units"), {"toiminto": "lisaa", "nimi": "Kotihoito"}).status_code == 302
     assert provider.units.filter(name="Kotihoito", is_default=False).exists()
     other_unit = ProviderFactory().units.get()
-    response = client.post(reverse("vouchers:org_units"), {"toiminto": "nimea", "osa": other_unit.pk, "nimi": "X"})
+    response = client.post(reverse("organisations:units"), {"toiminto": "nimea", "osa": other_unit.pk, "nimi": "X"})
     assert response.status_code == 404
-    assert client.post(reverse("vouchers:org_offices"),
+    assert client.post(reverse("organisations:offices"),
                        {"toiminto": "lisaa", "nimi": "Keskusta", "katuosoite": "", "kunta": "Tampere"}).status_code == 302
     office = provider.offices.get(name="Keskusta")
-    response = client.post(reverse("vouchers:org_offices"), {"toiminto": "muokkaa", "toimipiste": office.pk,
+    response = client.post(reverse("organisations:offices"), {"toiminto": "muokkaa", "toimipiste": office.pk,
                                                              "nimi": "Keskusta", "katuosoite": "Katu 3", "kunta": "Nokia"})
     assert response.status_code == 302
     office.refresh_from_db()

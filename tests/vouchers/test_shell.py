@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 TABS = {
     "Asiakas": "vouchers:customer_tab",
     "Palveluvaraukset": "reservations:list",
-    "Ostovoimat": "reservations:vouchers",
-    "Saldo-ostovoimat": "reservations:balance_vouchers",
+    "Ostovoimat": "events:vouchers",
+    "Saldo-ostovoimat": "events:balance_vouchers",
 }
 FRAGMENT = {"HX-Request": "true", "HX-Target": "panel"}
 

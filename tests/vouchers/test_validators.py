@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from vouchers.identifiers import make_business_id, make_henkilotunnus
-from vouchers.validators import mask_henkilotunnus, validate_business_id, validate_henkilotunnus
+from core.validators import mask_henkilotunnus, validate_business_id, validate_henkilotunnus
+from demo.identifiers import make_business_id, make_henkilotunnus
 
 
 @pytest.mark.parametrize("value", ["131052-308T", "010101A900R"])

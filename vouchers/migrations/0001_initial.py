@@ -3,10 +3,11 @@
 import django.contrib.postgres.constraints
 import django.contrib.postgres.fields.ranges
 import django.db.models.deletion
-import vouchers.validators
 from django.conf import settings
 from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
+
+import core.validators
 
 
 class Migration(migrations.Migration):
@@ -24,7 +25,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, unique=True, verbose_name='nimi')),
-                ('business_id', models.CharField(max_length=9, unique=True, validators=[vouchers.validators.validate_business_id], verbose_name='Y-tunnus')),
+                ('business_id', models.CharField(max_length=9, unique=True, validators=[core.validators.validate_business_id], verbose_name='Y-tunnus')),
                 ('support_contact', models.CharField(blank=True, max_length=300, verbose_name='PSOP-tuen yhteystiedot')),
             ],
             options={
@@ -38,7 +39,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='nimi')),
-                ('business_id', models.CharField(max_length=9, unique=True, validators=[vouchers.validators.validate_business_id], verbose_name='Y-tunnus')),
+                ('business_id', models.CharField(max_length=9, unique=True, validators=[core.validators.validate_business_id], verbose_name='Y-tunnus')),
             ],
             options={
                 'verbose_name': 'palveluntuottaja',
@@ -65,7 +66,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('first_name', models.CharField(max_length=100, verbose_name='etunimi')),
                 ('last_name', models.CharField(max_length=100, verbose_name='sukunimi')),
-                ('henkilotunnus', models.CharField(max_length=11, unique=True, validators=[vouchers.validators.validate_henkilotunnus], verbose_name='henkilötunnus')),
+                ('henkilotunnus', models.CharField(max_length=11, unique=True, validators=[core.validators.validate_henkilotunnus], verbose_name='henkilötunnus')),
                 ('municipality', models.CharField(max_length=100, verbose_name='kotikunta')),
             ],
             options={

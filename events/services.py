@@ -1,0 +1,368 @@
+"""Recording and correcting events (tapahtuma). Every change of an event goes through here.
+
+The reservation row is locked first by every change on its events, so that two recorders on one
+voucher take turns: what was granted for a period (and a balance voucher's euros) is checked
+against what the events before them used.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from core.dates import format_day, today
+from core.errors import DomainError
+from core.money import CENT, to_cents
+from events.models import CreditReason, Event, EventChange, EventStatus
+from events.pricing import period_bounds, split_price, usage_of
+from events.selectors import events_for_user, period_usage
+from organisations import permissions
+from reservations.models import Reservation
+from reservations.selectors import reservations_for_user
+from vouchers.models import VoucherKind
+from vouchers.selectors import price_on
+
+SNAPSHOT_FIELDS = [
+    "date", "quantity", "unit_price", "total", "voucher_share", "customer_share",
+    "status", "note", "review_reason", "reason_code", "explanation",
+]
+
+
+def _euros(value: Decimal) -> str:
+    return f"{number_format(value, 2)} €"
+
+
+# --- locking and the checks every recording passes -------------------------------------------
+
+
+def _locked_reservation(user, reservation_id: int) -> Reservation:
+    reservation = (
+        reservations_for_user(user)
+        .select_related("voucher__organiser")
+        .select_for_update(of=("self",))
+        .filter(pk=reservation_id)
+        .first()
+    )
+    if reservation is None:
+        raise DomainError("reservation_not_found", _("Palveluvarausta ei löydy, tai sinulla ei ole oikeutta kirjata sille."))
+    return reservation
+
+
+def _locked_event(user, event_id: int) -> Event:
+    """The event, its reservation locked first (the order every change takes), then the event itself."""
+    reservation_id = events_for_user(user).filter(pk=event_id).values_list("reservation_id", flat=True).first()
+    if reservation_id is None:
+        raise DomainError("event_not_found", _("Tapahtumaa ei löydy."))
+    reservation = _locked_reservation(user, reservation_id)
+    event = Event.objects.select_for_update().filter(pk=event_id, reservation=reservation).first()
+    if event is None:
+        raise DomainError("event_not_found", _("Tapahtumaa ei löydy."))
+    event.reservation = reservation
+    return event
+
+
+def _check_recordable(*, reservation: Reservation, content_id, day: dt.date, quantity: Decimal) -> None:
+    voucher = reservation.voucher
+    balance = voucher.kind == VoucherKind.BALANCE
+    if voucher.kind not in VoucherKind.recordable():
+        raise DomainError("kind_not_recordable", _("Tälle ostovoimalle ei kirjata tapahtumia."))
+    if content_id is not None and int(content_id) != reservation.voucher_content_id:
+        raise DomainError(
+            "content_not_reserved",
+            _("Tapahtuman voi kirjata vain varattuun palvelusisältöön (%(name)s).")
+            % {"name": reservation.voucher_content.content.name},
+        )
+    if quantity is None or quantity <= 0:
+        message = _("Summan on oltava suurempi kuin nolla.") if balance else _("Määrän on oltava suurempi kuin nolla.")
+        raise DomainError("quantity_not_positive", message)
+    if quantity != quantity.quantize(CENT):
+        raise DomainError("quantity_precision", _("Anna määrä enintään kahden desimaalin tarkkuudella."))
+    if day > today():
+        raise DomainError("date_in_future", _("Tapahtumaa ei voi kirjata tulevalle päivälle."))
+    if not voucher.covers(day):
+        raise DomainError(
+            "date_outside_validity",
+            _("Päivämäärä %(day)s ei ole ostovoiman voimassaoloaikana (%(start)s–%(end)s).")
+            % {"day": format_day(day), "start": format_day(voucher.valid_from), "end": format_day(voucher.effective_end)},
+        )
+    if reservation.ended_on is not None and day > reservation.ended_on:
+        raise DomainError(
+            "reservation_ended",
+            _("Palveluvaraus on päättynyt %(end)s; sen jälkeisille päiville ei voi kirjata tapahtumia.")
+            % {"end": format_day(reservation.ended_on)},
+        )
+
+
+def _priced(*, reservation: Reservation, day: dt.date, quantity: Decimal) -> dict:
+    """Unit price from the provider's price list on ``day`` and the split into shares.
+    On a balance voucher the quantity is euros: 1,00 € each, all paid from the balance."""
+    voucher = reservation.voucher
+    content = reservation.voucher_content
+    item = price_on(provider=reservation.provider_id, organiser=voucher.organiser_id, content=content.content, day=day)
+    if item is None:
+        raise DomainError(
+            "no_price",
+            _("Palveluntuottajalla ei ole voimassa olevaa hintaa palvelusisällölle %(name)s päivänä %(day)s.")
+            % {"name": content.content.name, "day": format_day(day)},
+        )
+    unit_price = Decimal("1.00") if voucher.kind == VoucherKind.BALANCE else item.unit_price
+    total, voucher_share, customer_share = split_price(
+        kind=voucher.kind, quantity=quantity, unit_price=unit_price, unit_value=content.unit_value
+    )
+    return {
+        "unit_price": unit_price,
+        "total": total,
+        "voucher_share": voucher_share,
+        "customer_share": customer_share,
+    }
+
+
+def _status_for(*, reservation: Reservation, day: dt.date, quantity: Decimal, voucher_share: Decimal, exclude_event_id=None) -> str:
+    """Approved, or under review when it takes the content past what was granted for the period.
+    A balance voucher can never be overdrawn: refused instead."""
+    voucher = reservation.voucher
+    content = reservation.voucher_content
+    start, end = period_bounds(period=content.period, day=day, valid_from=voucher.valid_from, valid_to=voucher.effective_end)
+    used_quantity, used_amount = period_usage(reservation=reservation, start=start, end=end, exclude_event_id=exclude_event_id)
+    usage = usage_of(
+        kind=voucher.kind,
+        voucher_content=content,
+        used_quantity=used_quantity + quantity,
+        used_amount=used_amount + voucher_share,
+    )
+    if not usage.over:
+        return EventStatus.APPROVED
+    if voucher.kind == VoucherKind.BALANCE:
+        left = usage.left + (voucher_share if usage.in_euros else quantity)
+        raise DomainError(
+            "balance_exceeded",
+            _("Saldo ei riitä: jäljellä %(left)s, kirjaus %(amount)s.") % {"left": _euros(left), "amount": _euros(voucher_share)},
+        )
+    return EventStatus.UNDER_REVIEW
+
+
+# --- history -------------------------------------------------------------------------------------
+
+
+def _snapshot(event: Event) -> dict:
+    return {name: _plain(getattr(event, name)) for name in SNAPSHOT_FIELDS}
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    return value
+
+
+def _diff(before: dict, after: dict) -> dict:
+    return {name: [before[name], after[name]] for name in SNAPSHOT_FIELDS if before[name] != after[name]}
+
+
+def _log(*, user, event: Event, action: str, changes: dict) -> None:
+    EventChange.objects.create(
+        event=event, event_number=event.pk, reservation=event.reservation, changed_by=user, action=action, changes=changes
+    )
+    audit_log(
+        user=user,
+        action="change",
+        what=f"Tapahtuma {event.pk} (ostovoima {event.reservation.voucher.number}): {action}",
+        customer_id=event.reservation.voucher.customer_id,
+        organisation=permissions.organisation_name(user),
+    )
+
+
+def _save(event: Event) -> None:
+    try:
+        event.full_clean()
+    except ValidationError as error:
+        raise DomainError("invalid", " ".join(error.messages)) from error
+    event.save()
+
+
+def _move(event: Event, target: str) -> None:
+    if not EventStatus.can_move(event.status, target):
+        raise DomainError(
+            "transition_not_allowed",
+            _("Tapahtuman tilaa ei voi muuttaa: %(source)s → %(target)s.")
+            % {"source": EventStatus(event.status).label, "target": EventStatus(target).label},
+        )
+    event.status = target
+
+
+def _require_organiser(user, message: str) -> None:
+    if not permissions.is_organiser(user):
+        raise DomainError("organiser_only", message)
+
+
+# --- the services ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_record(*, user, reservation_id: int, date: dt.date, quantity: Decimal, content_id: int | None = None, note: str = "") -> Event:
+    """Record a delivery of service on a reservation: priced on its date, approved or under review."""
+    reservation = _locked_reservation(user, reservation_id)
+    _check_recordable(reservation=reservation, content_id=content_id, day=date, quantity=quantity)
+    prices = _priced(reservation=reservation, day=date, quantity=quantity)
+    status = _status_for(reservation=reservation, day=date, quantity=quantity, voucher_share=prices["voucher_share"])
+    event = Event(reservation=reservation, date=date, quantity=quantity, note=note, created_by=user, **prices)
+    _move(event, status)
+    _save(event)
+    _log(user=user, event=event, action="record", changes={k: [None, v] for k, v in _snapshot(event).items()})
+    return event
+
+
+@transaction.atomic
+def event_update(*, user, event_id: int, date: dt.date, quantity: Decimal, note: str = "", content_id: int | None = None) -> Event:
+    """Change an event that is not yet settled; it is priced and checked again."""
+    event = _locked_event(user, event_id)
+    if not event.editable:
+        raise DomainError("event_settled", _("Tilitettyä tapahtumaa ei voi enää muuttaa. Korjaus tehdään hyvityksellä."))
+    before = _snapshot(event)
+    reservation = event.reservation
+    _check_recordable(reservation=reservation, content_id=content_id, day=date, quantity=quantity)
+    prices = _priced(reservation=reservation, day=date, quantity=quantity)
+    status = _status_for(
+        reservation=reservation, day=date, quantity=quantity, voucher_share=prices["voucher_share"], exclude_event_id=event.pk
+    )
+    event.date, event.quantity, event.note = date, quantity, note
+    for name, value in prices.items():
+        setattr(event, name, value)
+    if status != event.status:
+        _move(event, status)
+        event.review_reason = ""
+    _save(event)
+    changes = _diff(before, _snapshot(event))
+    if changes:
+        _log(user=user, event=event, action="update", changes=changes)
+    return event
+
+
+@transaction.atomic
+def event_delete(*, user, event_id: int) -> None:
+    """Delete an event that is not yet settled. Its history stays."""
+    event = _locked_event(user, event_id)
+    if not event.editable:
+        raise DomainError("event_settled", _("Tilitettyä tapahtumaa ei voi poistaa. Korjaus tehdään hyvityksellä."))
+    _log(user=user, event=event, action="delete", changes={k: [v, None] for k, v in _snapshot(event).items()})
+    event.delete()
+
+
+@transaction.atomic
+def event_review(*, user, event_id: int, approve: bool, reason: str = "") -> Event:
+    """The organiser approves an event under review, or rejects it with a reason the provider sees."""
+    _require_organiser(user, _("Vain palvelunjärjestäjä voi tarkastaa tapahtumia."))
+    event = _locked_event(user, event_id)
+    if event.status != EventStatus.UNDER_REVIEW:
+        raise DomainError("not_under_review", _("Tapahtuma ei ole tarkastettavana."))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise DomainError("reason_required", _("Kirjoita hylkäyksen perustelu; palveluntuottaja näkee sen."))
+    before = _snapshot(event)
+    _move(event, EventStatus.APPROVED if approve else EventStatus.REJECTED)
+    event.review_reason = reason
+    _save(event)
+    _log(user=user, event=event, action="approve" if approve else "reject", changes=_diff(before, _snapshot(event)))
+    return event
+
+
+@transaction.atomic
+def event_credit(*, user, event_id: int, reason_code: str, explanation: str, quantity: Decimal | None = None) -> Event:
+    """Correct a settled event by a credit (hyvitys): a negative event with a reason code and an
+    explanation the provider sees. Only organiser staff; at most what is left of the event."""
+    _require_organiser(user, _("Vain palvelunjärjestäjä voi tehdä hyvityksen."))
+    original = _locked_event(user, event_id)
+    if not original.creditable:
+        raise DomainError(
+            "not_creditable",
+            _("Hyvityksen voi tehdä vain tilitetylle tai maksetulle tapahtumalle; sitä ennen tapahtumaa voi muokata."),
+        )
+    if reason_code not in CreditReason.values:
+        raise DomainError("reason_code_invalid", _("Valitse hyvityksen syykoodi."))
+    explanation = (explanation or "").strip()
+    if not explanation:
+        raise DomainError("explanation_required", _("Kirjoita hyvityksen selite; palveluntuottaja näkee sen."))
+    credited = [(c.quantity, c.total, c.voucher_share, c.customer_share) for c in original.credits.all()]
+    left = [
+        original.quantity + sum(c[0] for c in credited),
+        original.total + sum(c[1] for c in credited),
+        original.voucher_share + sum(c[2] for c in credited),
+        original.customer_share + sum(c[3] for c in credited),
+    ]
+    quantity = left[0] if quantity is None else quantity
+    if quantity <= 0 or quantity > left[0]:
+        raise DomainError(
+            "credit_exceeds",
+            _("Hyvitettävän määrän on oltava suurempi kuin nolla ja enintään %(left)s.") % {"left": number_format(left[0], 2)},
+        )
+    if quantity == left[0]:
+        total, voucher_share, customer_share = left[1], left[2], left[3]
+    else:
+        total, voucher_share, customer_share = split_price(
+            kind=original.reservation.voucher.kind,
+            quantity=quantity,
+            unit_price=original.unit_price,
+            unit_value=original.reservation.voucher_content.unit_value,
+        )
+    credit = Event(
+        reservation=original.reservation,
+        date=original.date,
+        quantity=-quantity,
+        unit_price=original.unit_price,
+        total=-to_cents(total),
+        voucher_share=-to_cents(voucher_share),
+        customer_share=-to_cents(customer_share),
+        status=EventStatus.APPROVED,
+        credit_of=original,
+        reason_code=reason_code,
+        explanation=explanation,
+        created_by=user,
+    )
+    _save(credit)
+    _log(user=user, event=credit, action="credit", changes={k: [None, v] for k, v in _snapshot(credit).items()})
+    _log(user=user, event=original, action="credited", changes={"credit": [None, credit.pk]})
+    return credit
+
+
+# --- settling and paying: a payment run asks ----------------------------------------------------
+
+
+def _history(*, user, event_ids, action: str, changes: dict) -> None:
+    """One change row per event, in one statement."""
+    rows = Event.objects.filter(pk__in=event_ids).values_list("pk", "reservation_id")
+    EventChange.objects.bulk_create(
+        EventChange(event_id=pk, event_number=pk, reservation_id=reservation_id, changed_by=user,
+                    action=action, changes=changes)
+        for pk, reservation_id in rows
+    )
+
+
+def _set_status(*, user, event_ids, source: str, target: str, action: str, payment_run_id: int) -> int:
+    if not EventStatus.can_move(source, target):
+        raise DomainError("transition_not_allowed", _("Tapahtuman tilaa ei voi muuttaa."))
+    moved = Event.objects.filter(pk__in=event_ids, status=source).update(status=target, updated_at=timezone.now())
+    _history(user=user, event_ids=event_ids, action=action,
+             changes={"status": [source, target], "payment_run": [None, payment_run_id]})
+    return moved
+
+
+def events_settle(*, user, event_ids, payment_run_id: int) -> int:
+    """Approved events paid in a payment run become settled (tilitetty): after this only a credit
+    corrects them. Runs inside the run's transaction; returns how many."""
+    return _set_status(user=user, event_ids=event_ids, source=EventStatus.APPROVED, target=EventStatus.SETTLED,
+                       action="settle", payment_run_id=payment_run_id)
+
+
+def events_mark_paid(*, user, event_ids, payment_run_id: int) -> int:
+    """Settled events of an approved run that has been paid out become paid; returns how many."""
+    return _set_status(user=user, event_ids=event_ids, source=EventStatus.SETTLED, target=EventStatus.PAID,
+                       action="paid", payment_run_id=payment_run_id)
+
+
+def events_note_payment_approved(*, user, event_ids, payment_run_id: int) -> None:
+    """The run that paid the events was approved: their history says so."""
+    _history(user=user, event_ids=event_ids, action="payment_approved", changes={"payment_run": [None, payment_run_id]})

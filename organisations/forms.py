@@ -1,0 +1,88 @@
+"""Forms of the "Organisaatio" pages: users, units and offices of the admin's own organisation."""
+
+from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
+
+from organisations import permissions
+from organisations.models import Membership
+
+MAX_ID = 2**31 - 1
+
+
+def role_choices(membership: Membership):
+    roles = permissions.assignable_roles(membership)
+    return [(role.value, role.label) for role in roles]
+
+
+class UserAddForm(forms.Form):
+    kayttajatunnus = forms.CharField(
+        label=_("Käyttäjätunnus"), max_length=150, validators=[UnicodeUsernameValidator()],
+        help_text=_("Kirjaimia, numeroita ja merkkejä @ . + - _"),
+    )
+    etunimi = forms.CharField(label=_("Etunimi"), max_length=150)
+    sukunimi = forms.CharField(label=_("Sukunimi"), max_length=150)
+    sahkoposti = forms.EmailField(label=_("Sähköposti"), required=False)
+    rooli = forms.ChoiceField(label=_("Rooli"))
+    salasana = forms.CharField(
+        label=_("Alkusalasana"), max_length=128, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Vähintään 12 merkkiä; ei pelkkiä numeroita eikä yleinen salasana."),
+    )
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rooli"].choices = role_choices(membership)
+
+
+class MemberActionForm(forms.Form):
+    """One of the actions on a member: change role, deactivate, reactivate, unlock."""
+
+    toiminto = forms.ChoiceField(
+        choices=[("rooli", _("Vaihda rooli")), ("poista_kaytosta", _("Poista käytöstä")),
+                 ("palauta", _("Ota käyttöön")), ("avaa_lukitus", _("Avaa lukitus"))],
+        widget=forms.HiddenInput,
+    )
+    rooli = forms.ChoiceField(label=_("Rooli"), required=False)
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rooli"].choices = role_choices(membership)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("toiminto") == "rooli" and not data.get("rooli"):
+            self.add_error("rooli", _("Valitse rooli."))
+        return data
+
+
+class UnitForm(forms.Form):
+    """Add a unit, or rename one (``osa`` given)."""
+
+    toiminto = forms.ChoiceField(choices=[("lisaa", _("Lisää")), ("nimea", _("Nimeä uudelleen"))],
+                                 widget=forms.HiddenInput)
+    osa = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    nimi = forms.CharField(label=_("Nimi"), max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("toiminto") == "nimea" and not data.get("osa"):
+            raise forms.ValidationError(_("Valitse nimettävä osa."))
+        return data
+
+
+class OfficeForm(forms.Form):
+    """Add an office, or edit one (``toimipiste`` given)."""
+
+    toiminto = forms.ChoiceField(choices=[("lisaa", _("Lisää")), ("muokkaa", _("Tallenna"))],
+                                 widget=forms.HiddenInput)
+    toimipiste = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    nimi = forms.CharField(label=_("Nimi"), max_length=200)
+    katuosoite = forms.CharField(label=_("Katuosoite"), max_length=200, required=False)
+    kunta = forms.CharField(label=_("Kunta"), max_length=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("toiminto") == "muokkaa" and not data.get("toimipiste"):
+            raise forms.ValidationError(_("Valitse muokattava toimipaikka."))
+        return data

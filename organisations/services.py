@@ -1,0 +1,249 @@
+"""An organisation's admin manages its own organisation: users, roles, lockouts, units and offices.
+
+Each change is written to the audit log (customer_id None). A refused change writes nothing."""
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from core.errors import DomainError
+from organisations import permissions
+from organisations.models import Membership, Office, Organiser, Provider, ProviderUnit
+from organisations.selectors import is_locked_out
+
+
+def _admin(user, *, provider_only=False) -> Membership:
+    """The admin's membership, with their organisation's row locked: changes to one
+    organisation's members run one at a time (the last-admin rule cannot race)."""
+    membership = permissions.membership_of(user)
+    if not permissions.can_manage_organisation(user):
+        raise DomainError("not_allowed", _("Vain organisaation pääkäyttäjä voi hallita organisaatiota."))
+    if provider_only and not permissions.manages_provider(user):
+        raise DomainError("not_allowed", _("Vain palveluntuottajan pääkäyttäjä voi hallita osia ja toimipaikkoja."))
+    if membership.is_provider:
+        Provider.objects.select_for_update().get(pk=membership.provider_id)
+    else:
+        Organiser.objects.select_for_update().get(pk=membership.organiser_id)
+    return membership
+
+
+def _members(admin: Membership):
+    if admin.is_provider:
+        return Membership.objects.filter(provider_id=admin.provider_id)
+    return Membership.objects.filter(organiser_id=admin.organiser_id)
+
+
+def _member(admin: Membership, member_user) -> Membership:
+    member = _members(admin).select_related("user").filter(user_id=getattr(member_user, "pk", None)).first()
+    if member is None:
+        raise DomainError("not_member", _("Käyttäjä ei kuulu organisaatioonne."))
+    return member
+
+
+def _roles_for(admin: Membership):
+    return permissions.assignable_roles(admin)
+
+
+def _check_role(admin: Membership, role: str) -> str:
+    if role not in _roles_for(admin):
+        raise DomainError("wrong_role", _("Rooli ei sovi tämän organisaation käyttäjälle."))
+    return role
+
+
+def _role_label(role: str) -> str:
+    return str(Membership.Role(role).label)
+
+
+def _keeps_an_admin(admin: Membership, member: Membership) -> None:
+    """Refuse when ``member`` is the organisation's last active admin."""
+    others = (
+        _members(admin)
+        .filter(role__in=permissions.ADMIN_ROLES, user__is_active=True)
+        .exclude(pk=member.pk)
+        .exists()
+    )
+    if permissions.is_admin_membership(member) and member.user.is_active and not others:
+        raise DomainError("last_admin", _("Organisaatiolla on oltava vähintään yksi aktiivinen pääkäyttäjä."))
+
+
+def _log(*, user, admin: Membership, what: str, request) -> None:
+    audit_log(user=user, action="change", what=what, customer_id=None, request=request,
+              organisation=str(admin.organisation))
+
+
+def _messages(error: ValidationError) -> str:
+    return " ".join(str(message) for message in error.messages)
+
+
+@transaction.atomic
+def org_user_create(*, user, username: str, first_name: str, last_name: str, email: str, role: str,
+                    password: str, request=None):
+    """A new user in the admin's own organisation, with a role of its kind and a valid password."""
+    admin = _admin(user)
+    _check_role(admin, role)
+    User = get_user_model()
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError("username_taken", _("Käyttäjätunnus on jo käytössä."), field="kayttajatunnus")
+    new = User(username=username, first_name=first_name, last_name=last_name, email=email, is_active=True)
+    try:
+        validate_password(password, user=new)
+    except ValidationError as error:
+        raise DomainError("weak_password", _messages(error), field="salasana") from None
+    new.set_password(password)
+    try:
+        new.full_clean()
+    except ValidationError as error:
+        raise DomainError("invalid", _messages(error)) from None
+    new.save()
+    Membership.objects.create(
+        user=new,
+        provider_id=admin.provider_id,
+        organiser_id=admin.organiser_id,
+        role=role,
+    )
+    _log(user=user, admin=admin, request=request,
+         what=f"Käyttäjä {new.username}: lisätty roolilla {_role_label(role)}")
+    return new
+
+
+@transaction.atomic
+def org_member_set_role(*, user, member_user, role: str, request=None) -> Membership:
+    """Change a member's role within the organisation's kind; the last active admin stays an admin."""
+    admin = _admin(user)
+    member = _member(admin, member_user)
+    _check_role(admin, role)
+    if permissions.same_role(member, role):
+        return member
+    if role not in permissions.ADMIN_ROLES:
+        _keeps_an_admin(admin, member)
+    old = member.role
+    member.role = role
+    member.save(update_fields=["role"])
+    _log(user=user, admin=admin, request=request,
+         what=f"Käyttäjä {member.user.username}: rooli {_role_label(old)} → {_role_label(role)}")
+    return member
+
+
+@transaction.atomic
+def org_member_set_active(*, user, member_user, active: bool, request=None) -> Membership:
+    """Deactivate or reactivate a member. Admins cannot deactivate themselves nor the last admin."""
+    admin = _admin(user)
+    member = _member(admin, member_user)
+    if member.user.is_active == active:
+        return member
+    if not active:
+        if member.user_id == user.pk:
+            raise DomainError("self_deactivate", _("Et voi poistaa omaa tunnustasi käytöstä."))
+        _keeps_an_admin(admin, member)
+    member.user.is_active = active
+    member.user.save(update_fields=["is_active"])
+    state = "otettu käyttöön" if active else "poistettu käytöstä"
+    _log(user=user, admin=admin, request=request, what=f"Käyttäjä {member.user.username}: {state}")
+    return member
+
+
+@transaction.atomic
+def org_member_unlock(*, user, member_user, request=None) -> Membership:
+    """Unlock a member's account locked by failed logins (django-axes)."""
+    admin = _admin(user)
+    member = _member(admin, member_user)
+    if not is_locked_out(member.user.username):
+        raise DomainError("not_locked", _("Tunnus ei ole lukittu."))
+    axes_reset(username=member.user.username)
+    _log(user=user, admin=admin, request=request, what=f"Käyttäjä {member.user.username}: lukitus avattu")
+    return member
+
+
+def _unique_unit_name(admin: Membership, name: str, *, exclude=None) -> None:
+    units = ProviderUnit.objects.filter(provider_id=admin.provider_id, name=name)
+    if exclude is not None:
+        units = units.exclude(pk=exclude.pk)
+    if units.exists():
+        raise DomainError("duplicate_name", _("Samanniminen osa on jo olemassa."), field="nimi")
+
+
+@transaction.atomic
+def org_unit_create(*, user, name: str, request=None) -> ProviderUnit:
+    """A new (non-default) unit of the admin's provider."""
+    admin = _admin(user, provider_only=True)
+    _unique_unit_name(admin, name)
+    unit = ProviderUnit(provider_id=admin.provider_id, name=name, is_default=False)
+    unit.full_clean()
+    unit.save()
+    _log(user=user, admin=admin, request=request, what=f"Palveluntuottajaosa {name}: lisätty")
+    return unit
+
+
+@transaction.atomic
+def org_unit_rename(*, user, unit: ProviderUnit, name: str, request=None) -> ProviderUnit:
+    """Rename a unit of the admin's provider; whether it is the default does not change."""
+    admin = _admin(user, provider_only=True)
+    unit = ProviderUnit.objects.filter(provider_id=admin.provider_id, pk=unit.pk).first()
+    if unit is None:
+        raise DomainError("not_found", _("Osaa ei löydy."))
+    if unit.name == name:
+        return unit
+    _unique_unit_name(admin, name, exclude=unit)
+    old = unit.name
+    unit.name = name
+    unit.full_clean()
+    unit.save(update_fields=["name"])
+    _log(user=user, admin=admin, request=request, what=f"Palveluntuottajaosa {old}: nimi → {name}")
+    return unit
+
+
+def _unique_office_name(admin: Membership, name: str, *, exclude=None) -> None:
+    offices = Office.objects.filter(provider_id=admin.provider_id, name=name)
+    if exclude is not None:
+        offices = offices.exclude(pk=exclude.pk)
+    if offices.exists():
+        raise DomainError("duplicate_name", _("Samanniminen toimipaikka on jo olemassa."), field="nimi")
+
+
+@transaction.atomic
+def org_office_create(*, user, name: str, street_address: str = "", municipality: str = "", request=None) -> Office:
+    """A new office of the admin's provider."""
+    admin = _admin(user, provider_only=True)
+    _unique_office_name(admin, name)
+    office = Office(provider_id=admin.provider_id, name=name, street_address=street_address, municipality=municipality)
+    office.full_clean()
+    office.save()
+    _log(user=user, admin=admin, request=request, what=f"Toimipaikka {name}: lisätty")
+    return office
+
+
+@transaction.atomic
+def org_office_update(*, user, office: Office, name: str, street_address: str = "", municipality: str = "",
+                      request=None) -> Office:
+    """Edit the name and address of an office of the admin's provider."""
+    admin = _admin(user, provider_only=True)
+    office = Office.objects.filter(provider_id=admin.provider_id, pk=office.pk).first()
+    if office is None:
+        raise DomainError("not_found", _("Toimipaikkaa ei löydy."))
+    _unique_office_name(admin, name, exclude=office)
+    old = office.name
+    office.name, office.street_address, office.municipality = name, street_address, municipality
+    office.full_clean()
+    office.save(update_fields=["name", "street_address", "municipality"])
+    _log(user=user, admin=admin, request=request,
+         what=f"Toimipaikka {old}: {name}, {street_address}, {municipality}".rstrip(", "))
+    return office
+
+
+@transaction.atomic
+def provider_ensure_default_unit(*, provider) -> ProviderUnit:
+    """Every provider has a default unit: the company itself. Create it when missing.
+
+    The partial unique constraint providerunit_one_default_per_provider keeps it to one."""
+    Provider.objects.select_for_update().get(pk=provider.pk)
+    unit = ProviderUnit.objects.filter(provider=provider, is_default=True).first()
+    if unit is None:
+        name = provider.name
+        if ProviderUnit.objects.filter(provider=provider, name=name).exists():
+            name = f"{provider.name} (oletus)"
+        unit = ProviderUnit.objects.create(provider=provider, name=name, is_default=True)
+    return unit
