@@ -23,13 +23,6 @@ def validate_henkilotunnus(value: str) -> None:
         ) from None
 
 
-def normalise_business_id(value: str) -> str:
-    try:
-        return ytunnus.format(value or "")
-    except (stdnum_errors.ValidationError, ValueError, IndexError):
-        return (value or "").strip()
-
-
 def validate_business_id(value: str) -> None:
     try:
         ytunnus.validate(value)

@@ -65,6 +65,17 @@ class CustomershipCreateForm(forms.Form):
         self.fields["alkaa"].initial = today
         self.order_fields(["toimipaikka", "alkaa", "paattyy", "aikarajaus", "sopimusehdot", "sopimussuhde"])
 
+    def service_kwargs(self) -> dict:
+        """The cleaned data under the names ``customership_create`` takes."""
+        data = self.cleaned_data
+        return {
+            "office": data["toimipaikka"],
+            "start_date": data["alkaa"],
+            "end_date": data["paattyy"],
+            "locked_until": data["aikarajaus"],
+            "approvals_accepted": data["sopimusehdot"] and data["sopimussuhde"],
+        }
+
 
 class CustomershipTransferForm(forms.Form):
     """The organiser moves a customership to another provider and/or office."""
@@ -87,6 +98,17 @@ class CustomershipTransferForm(forms.Form):
         self.fields["alkaa"].initial = today
         self.order_fields(["toimipaikka", "alkaa", "paattyy", "aikarajaus", "peruste"])
 
+    def service_kwargs(self) -> dict:
+        """The cleaned data under the names ``customership_transfer`` takes."""
+        data = self.cleaned_data
+        return {
+            "office": data["toimipaikka"],
+            "start_date": data["alkaa"],
+            "end_date": data["paattyy"],
+            "locked_until": data["aikarajaus"],
+            "reason": data["peruste"],
+        }
+
 
 class CustomershipEndForm(forms.Form):
     paattyy = FinnishDateField(label=_("Asiakkuuden viimeinen päivä"))
@@ -96,3 +118,7 @@ class CustomershipEndForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["paattyy"].initial = today
+
+    def service_kwargs(self) -> dict:
+        """The cleaned data under the names ``customership_end`` takes."""
+        return {"end_date": self.cleaned_data["paattyy"], "reason": self.cleaned_data["peruste"]}

@@ -83,6 +83,66 @@ def _audit(*, user, customership, what, request):
     )
 
 
+def _on_behalf(user, *, provider, voucher) -> bool:
+    """False: the provider's own user creates it; True: the voucher's organiser on the provider's behalf."""
+    if permissions.acts_for_provider(user, provider.pk):
+        return False
+    if permissions.is_voucher_organiser(user, voucher):
+        return True
+    raise DomainError("not_allowed", _("Et voi luoda asiakkuutta tämän palveluntuottajan puolesta."))
+
+
+def _check_may_serve(*, provider, voucher) -> None:
+    if not provider_may_serve(provider=provider, voucher=voucher):
+        raise DomainError(
+            "no_agreement",
+            _("Palveluntuottajalla ei ole voimassa olevaa palvelusopimusta tai hinnastoa kyseiseen palveluun."),
+        )
+
+
+def _period(*, voucher, start_date, end_date, locked_until) -> tuple[dt.date, dt.date | None, dt.date]:
+    """The start (default today), the end and the lock-in's last day (default a year after the
+    start), checked against each other and the voucher."""
+    start_date = start_date or today()
+    if locked_until is None:
+        locked_until = one_year_after(start_date)
+    _check_dates(voucher=voucher, start_date=start_date, end_date=end_date, locked_until=locked_until)
+    return start_date, end_date, locked_until
+
+
+def _locked_in_error(existing: Customership) -> DomainError:
+    return DomainError(
+        "locked_in",
+        _(
+            "Asiakkaalla on asiakkuus toisella palveluntuottajalla, ja sen aikarajaus päättyy %(day)s. "
+            "Asiakas ei voi vaihtaa palveluntuottajaa ennen kuin aikarajaus on päättynyt; "
+            "uusi asiakkuus voi alkaa aikaisintaan %(earliest)s."
+        )
+        % {"day": format_day(existing.locked_until), "earliest": format_day(existing.locked_until + ONE_DAY)},
+        locked_until=existing.locked_until,
+    )
+
+
+def _end_previous(*, user, voucher, provider, start_date, end_date, request) -> None:
+    """Make room for a new customership from ``start_date``: another provider's customership still
+    valid then ends the day before, unless it is the same provider's or its lock-in is running."""
+    for existing in _overlapping(voucher, start_date=start_date, end_date=end_date):
+        if existing.provider_id == provider.pk:
+            raise DomainError(
+                "already_customer",
+                _("Asiakkaalla on jo voimassa oleva asiakkuus tällä palveluntuottajalla (alkaen %(day)s).")
+                % {"day": format_day(existing.start_date)},
+            )
+        if existing.lock_in_running(start_date):
+            raise _locked_in_error(existing)
+        if existing.start_date >= start_date:
+            raise _overlap()  # it cannot end before it begins
+        existing.end_date = start_date - ONE_DAY
+        existing.save(update_fields=["end_date"])
+        _audit(user=user, customership=existing, request=request,
+               what=f"asiakkuus ({existing.provider}) päättyy {format_day(existing.end_date)} palveluntuottajan vaihtuessa")
+
+
 @transaction.atomic
 def customership_create(
     *,
@@ -105,72 +165,41 @@ def customership_create(
     then it is refused with the date the lock-in ends. Only the organiser moves a customer
     inside the lock-in, with ``customership_transfer``."""
     provider = office.provider
-    if permissions.acts_for_provider(user, provider.pk):
-        on_behalf = False
-    elif permissions.is_voucher_organiser(user, voucher):
-        on_behalf = True
-    else:
-        raise DomainError("not_allowed", _("Et voi luoda asiakkuutta tämän palveluntuottajan puolesta."))
+    on_behalf = _on_behalf(user, provider=provider, voucher=voucher)
     voucher = _locked_voucher(voucher)
     if voucher.service.kind != VoucherKind.CAPITATION:
         raise DomainError("not_capitation", _("Asiakkuuden voi luoda vain kapitaatiosetelille."))
     if not approvals_accepted:
         raise DomainError("approvals_missing", _("Merkitse hyväksynnät hyväksytyiksi."))
-    if not provider_may_serve(provider=provider, voucher=voucher):
-        raise DomainError(
-            "no_agreement",
-            _("Palveluntuottajalla ei ole voimassa olevaa palvelusopimusta tai hinnastoa kyseiseen palveluun."),
-        )
-    start_date = start_date or today()
+    _check_may_serve(provider=provider, voucher=voucher)
     if not on_behalf and voucher.is_closed():
         raise DomainError(
             "voucher_closed", _("Ostovoima on suljettu %(day)s.") % {"day": format_day(voucher.closed_on)}
         )
-    if locked_until is None:
-        locked_until = one_year_after(start_date)
-    _check_dates(voucher=voucher, start_date=start_date, end_date=end_date, locked_until=locked_until)
-
-    for existing in _overlapping(voucher, start_date=start_date, end_date=end_date):
-        if existing.provider_id == provider.pk:
-            raise DomainError(
-                "already_customer",
-                _("Asiakkaalla on jo voimassa oleva asiakkuus tällä palveluntuottajalla (alkaen %(day)s).")
-                % {"day": format_day(existing.start_date)},
-            )
-        if existing.lock_in_running(start_date):
-            raise DomainError(
-                "locked_in",
-                _(
-                    "Asiakkaalla on asiakkuus toisella palveluntuottajalla, ja sen aikarajaus päättyy %(day)s. "
-                    "Asiakas ei voi vaihtaa palveluntuottajaa ennen kuin aikarajaus on päättynyt; "
-                    "uusi asiakkuus voi alkaa aikaisintaan %(earliest)s."
-                )
-                % {"day": format_day(existing.locked_until), "earliest": format_day(existing.locked_until + ONE_DAY)},
-                locked_until=existing.locked_until,
-            )
-        if existing.start_date >= start_date:
-            raise _overlap()  # it cannot end before it begins
-        existing.end_date = start_date - ONE_DAY
-        existing.save(update_fields=["end_date"])
-        _audit(user=user, customership=existing, request=request,
-               what=f"asiakkuus ({existing.provider}) päättyy {format_day(existing.end_date)} palveluntuottajan vaihtuessa")
-
+    start_date, end_date, locked_until = _period(
+        voucher=voucher, start_date=start_date, end_date=end_date, locked_until=locked_until
+    )
+    _end_previous(user=user, voucher=voucher, provider=provider, start_date=start_date, end_date=end_date,
+                  request=request)
     customership = _save_new(
         Customership(
-            voucher=voucher,
-            provider=provider,
-            office=office,
-            start_date=start_date,
-            end_date=end_date,
-            locked_until=locked_until,
-            approvals_accepted=True,
-            created_by=user,
-            on_behalf=on_behalf,
+            voucher=voucher, provider=provider, office=office, start_date=start_date, end_date=end_date,
+            locked_until=locked_until, approvals_accepted=True, created_by=user, on_behalf=on_behalf,
         )
     )
     _audit(user=user, customership=customership, request=request,
            what=f"asiakkuus luotu ({provider} / {office}) alkaen {format_day(start_date)}")
     return customership
+
+
+def _check_valid_on_start(old: Customership, start_date: dt.date) -> None:
+    old_end = old.effective_end
+    if start_date <= old.start_date or (old_end is not None and old_end < start_date):
+        raise DomainError(
+            "not_valid_on_start",
+            _("Siirto alkaa päivänä, jona asiakkuus ei ole voimassa (%(start)s–%(end)s).")
+            % {"start": format_day(old.start_date), "end": format_day(old_end) if old_end else _("toistaiseksi")},
+        )
 
 
 @transaction.atomic
@@ -199,39 +228,20 @@ def customership_transfer(
         raise DomainError("reason_missing", _("Kirjaa siirron peruste."))
     if office.pk == old.office_id:
         raise DomainError("same_office", _("Valitse toinen palveluntuottaja tai toimipaikka."))
-    if not provider_may_serve(provider=provider, voucher=voucher):
-        raise DomainError(
-            "no_agreement",
-            _("Palveluntuottajalla ei ole voimassa olevaa palvelusopimusta tai hinnastoa kyseiseen palveluun."),
-        )
-    start_date = start_date or today()
-    if locked_until is None:
-        locked_until = one_year_after(start_date)
-    _check_dates(voucher=voucher, start_date=start_date, end_date=end_date, locked_until=locked_until)
-    old_end = old.effective_end
-    if start_date <= old.start_date or (old_end is not None and old_end < start_date):
-        raise DomainError(
-            "not_valid_on_start",
-            _("Siirto alkaa päivänä, jona asiakkuus ei ole voimassa (%(start)s–%(end)s).")
-            % {"start": format_day(old.start_date), "end": format_day(old_end) if old_end else _("toistaiseksi")},
-        )
+    _check_may_serve(provider=provider, voucher=voucher)
+    start_date, end_date, locked_until = _period(
+        voucher=voucher, start_date=start_date, end_date=end_date, locked_until=locked_until
+    )
+    _check_valid_on_start(old, start_date)
     if _overlapping(voucher, start_date=start_date, end_date=end_date, exclude=old):
         raise _overlap()
     old.end_date = start_date - ONE_DAY
     old.save(update_fields=["end_date"])
     new = _save_new(
         Customership(
-            voucher=voucher,
-            provider=provider,
-            office=office,
-            start_date=start_date,
-            end_date=end_date,
-            locked_until=locked_until,
-            approvals_accepted=True,
-            created_by=user,
-            on_behalf=True,
-            transferred_from=old,
-            reason=reason,
+            voucher=voucher, provider=provider, office=office, start_date=start_date, end_date=end_date,
+            locked_until=locked_until, approvals_accepted=True, created_by=user, on_behalf=True,
+            transferred_from=old, reason=reason,
         )
     )
     _audit(user=user, customership=new, request=request,

@@ -34,12 +34,9 @@ def customership_create(request, number):
     form = CustomershipCreateForm(request.POST or None, offices=offices, on_behalf=on_behalf)
     page = {"title": _("Luo asiakkuus"), "submit": _("Luo asiakkuus")}
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             customership = services.customership_create(
-                user=request.user, voucher=voucher, office=data["toimipaikka"], start_date=data["alkaa"],
-                end_date=data["paattyy"], locked_until=data["aikarajaus"],
-                approvals_accepted=data["sopimusehdot"] and data["sopimussuhde"], request=request,
+                user=request.user, voucher=voucher, request=request, **form.service_kwargs()
             )
         except DomainError as error:
             return show_form(request, voucher=voucher, form=form, error=error.message, **page)
@@ -61,11 +58,9 @@ def customership_transfer(request, pk):
     form = CustomershipTransferForm(request.POST or None, offices=offices)
     page = {"title": _("Siirrä asiakkuus"), "submit": _("Siirrä asiakkuus"), "customership": customership}
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             new = services.customership_transfer(
-                user=request.user, customership=customership, office=data["toimipaikka"], start_date=data["alkaa"],
-                end_date=data["paattyy"], locked_until=data["aikarajaus"], reason=data["peruste"], request=request,
+                user=request.user, customership=customership, request=request, **form.service_kwargs()
             )
         except DomainError as error:
             return show_form(request, voucher=voucher, form=form, error=error.message, **page)
@@ -87,11 +82,9 @@ def customership_end(request, pk):
     page = {"title": _("Päätä asiakkuus"), "submit": _("Päätä asiakkuus"), "customership": customership,
             "intro": _("Asiakkuuden voi päättää sulkematta ostovoimaa, esimerkiksi kun asiakas vaihtaa palveluntuottajaa.")}
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             ended = services.customership_end(
-                user=request.user, customership=customership, end_date=data["paattyy"], reason=data["peruste"],
-                request=request,
+                user=request.user, customership=customership, request=request, **form.service_kwargs()
             )
         except DomainError as error:
             return show_form(request, voucher=voucher, form=form, error=error.message, **page)

@@ -72,17 +72,17 @@ class UnitForm(forms.Form):
 
 
 class OfficeForm(forms.Form):
-    """Add an office, or edit one (``toimipiste`` given)."""
+    """Add an office, or edit one (``toimipaikka`` given)."""
 
     toiminto = forms.ChoiceField(choices=[("lisaa", _("Lisää")), ("muokkaa", _("Tallenna"))],
                                  widget=forms.HiddenInput)
-    toimipiste = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    toimipaikka = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     nimi = forms.CharField(label=_("Nimi"), max_length=200)
     katuosoite = forms.CharField(label=_("Katuosoite"), max_length=200, required=False)
     kunta = forms.CharField(label=_("Kunta"), max_length=100, required=False)
 
     def clean(self):
         data = super().clean()
-        if data.get("toiminto") == "muokkaa" and not data.get("toimipiste"):
+        if data.get("toiminto") == "muokkaa" and not data.get("toimipaikka"):
             raise forms.ValidationError(_("Valitse muokattava toimipaikka."))
         return data

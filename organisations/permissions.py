@@ -76,6 +76,10 @@ def is_admin_membership(membership: Membership) -> bool:
     return membership.role in ADMIN_ROLES
 
 
+def role_of(membership: Membership) -> str:
+    return membership.role
+
+
 def same_role(membership: Membership, role: str) -> bool:
     return membership.role == role
 

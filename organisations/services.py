@@ -120,11 +120,11 @@ def org_member_set_role(*, user, member_user, role: str, request=None) -> Member
         return member
     if role not in permissions.ADMIN_ROLES:
         _keeps_an_admin(admin, member)
-    old = member.role
+    old = member.get_role_display()
     member.role = role
     member.save(update_fields=["role"])
     _log(user=user, admin=admin, request=request,
-         what=f"Käyttäjä {member.user.username}: rooli {_role_label(old)} → {_role_label(role)}")
+         what=f"Käyttäjä {member.user.username}: rooli {old} → {_role_label(role)}")
     return member
 
 

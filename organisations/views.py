@@ -71,7 +71,7 @@ def _member_page(request, member, *, form=None, notice="", error=""):
         "tab": "organisation",
         "member": member,
         "locked": is_locked_out(member.user.username),
-        "form": form or MemberActionForm(membership=membership, initial={"rooli": member.role}),
+        "form": form or MemberActionForm(membership=membership, initial={"rooli": permissions.role_of(member)}),
         "notice": notice,
         "error": error,
     }
@@ -160,7 +160,7 @@ def org_offices(request):
     fields = {"name": data["nimi"], "street_address": data["katuosoite"], "municipality": data["kunta"]}
     try:
         if data["toiminto"] == "muokkaa":
-            office = organisation_offices(request.user).filter(pk=data["toimipiste"]).first()
+            office = organisation_offices(request.user).filter(pk=data["toimipaikka"]).first()
             if office is None:
                 raise Http404
             services.org_office_update(user=request.user, office=office, request=request, **fields)

@@ -8,6 +8,7 @@ from organisations.models import ProviderUnit
 from reservations.models import Reservation
 from reservations.selectors import providers_for_on_behalf
 
+
 class _ContentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, row):
         return row.content.name
@@ -100,7 +101,7 @@ class ReservationForm(forms.Form):
         except (TypeError, ValueError):
             return None
 
-    def service_arguments(self) -> dict:
+    def service_kwargs(self) -> dict:
         """The cleaned data under the names ``reservation_create`` takes."""
         data = self.cleaned_data
         return {

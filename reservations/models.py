@@ -12,7 +12,7 @@ from vouchers.models import Voucher, VoucherContent, end_with_voucher, open_thro
 
 
 class ReservationQuerySet(models.QuerySet):
-    def active_on(self, day: dt.date):
+    def valid_on(self, day: dt.date):
         """Reservations in force on ``day``: their own end date and the voucher's closing
         date are each the last day in force, as for customerships."""
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day)).filter(open_through_q(day))

@@ -18,7 +18,7 @@ def reservations_for_user(user):
 
 
 def active_reservations_for_user(user, *, day=None):
-    return reservations_for_user(user).active_on(day or today())
+    return reservations_for_user(user).valid_on(day or today())
 
 
 # --- Service reservations (palveluvaraus): lookup status, on-behalf providers, search, details ---

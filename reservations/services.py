@@ -120,6 +120,42 @@ def _resolve_unit(*, provider: Provider, unit: ProviderUnit | None) -> ProviderU
     return unit
 
 
+def _check_content(*, voucher: Voucher, voucher_content: VoucherContent | None) -> None:
+    if voucher_content is None:
+        raise DomainError("content_required", _("Valitse yksi palvelusisältö."))
+    if voucher_content.voucher_id != voucher.pk:
+        raise DomainError("content_not_on_voucher", _("Palvelusisältö ei kuulu tähän ostovoimaan."))
+
+
+def _checked_event_text(event_text: str) -> str:
+    event_text = (event_text or "").strip()
+    limit = Reservation._meta.get_field("event_text").max_length
+    if len(event_text) > limit:
+        # A TextField's max_length is not checked by full_clean(); the rule is checked here.
+        raise DomainError(
+            "event_text_too_long", _("Tapahtumavaraus on enintään %(limit)s merkkiä pitkä.") % {"limit": limit}
+        )
+    return event_text
+
+
+def _save_new(*, user, reservation: Reservation) -> None:
+    """full_clean, then insert; a reservation of the voucher that slipped in meanwhile hits the
+    one-to-one constraint and is answered as "already reserved"."""
+    try:
+        reservation.full_clean(validate_unique=False)
+    except ValidationError as error:
+        raise DomainError("invalid", " ".join(error.messages)) from error
+    try:
+        with transaction.atomic():
+            reservation.save()
+    except IntegrityError as error:
+        # The one-to-one constraint: someone reserved the voucher after all.
+        existing = reservation_of_voucher(reservation.voucher)
+        if existing is None:
+            raise
+        raise already_reserved_error(user=user, reservation=existing) from error
+
+
 @transaction.atomic
 def reservation_create(
     *,
@@ -145,24 +181,13 @@ def reservation_create(
         raise refusal
     provider = _resolve_provider(user=user, voucher=voucher, provider=provider, day=day)
     unit = _resolve_unit(provider=provider, unit=unit)
-    if voucher_content is None:
-        raise DomainError("content_required", _("Valitse yksi palvelusisältö."))
-    if voucher_content.voucher_id != voucher.pk:
-        raise DomainError("content_not_on_voucher", _("Palvelusisältö ei kuulu tähän ostovoimaan."))
+    _check_content(voucher=voucher, voucher_content=voucher_content)
     if not terms_accepted:
         raise DomainError(
             "terms_not_accepted",
             _("Palveluvaraus edellyttää sopimusehtojen ja sopimussuhteen muodostamisen hyväksymistä."),
         )
-
-    event_text = (event_text or "").strip()
-    limit = Reservation._meta.get_field("event_text").max_length
-    if len(event_text) > limit:
-        # A TextField's max_length is not checked by full_clean(); the rule is checked here.
-        raise DomainError(
-            "event_text_too_long", _("Tapahtumavaraus on enintään %(limit)s merkkiä pitkä.") % {"limit": limit}
-        )
-
+    event_text = _checked_event_text(event_text)
     reservation = Reservation(
         voucher=voucher,
         voucher_content=voucher_content,
@@ -173,20 +198,7 @@ def reservation_create(
         on_behalf=permissions.is_organiser(user),
         created_by=user,
     )
-    try:
-        reservation.full_clean(validate_unique=False)
-    except ValidationError as error:
-        raise DomainError("invalid", " ".join(error.messages)) from error
-    try:
-        with transaction.atomic():
-            reservation.save()
-    except IntegrityError as error:
-        # The one-to-one constraint: someone reserved the voucher after all.
-        existing = reservation_of_voucher(voucher)
-        if existing is None:
-            raise
-        raise already_reserved_error(user=user, reservation=existing) from error
-
+    _save_new(user=user, reservation=reservation)
     # The audit log is stored in Finnish, whatever the user's language.
     what = f"Palveluvaraus {voucher.number}: {voucher_content.content.name}, {provider.name}"
     if reservation.on_behalf:

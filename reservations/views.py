@@ -83,7 +83,7 @@ def reservation_create(request, number):
         form = ReservationForm(request.POST, user=request.user, voucher=voucher)
         if form.is_valid():
             try:
-                reservation = create_reservation(user=request.user, voucher=voucher, **form.service_arguments())
+                reservation = create_reservation(user=request.user, voucher=voucher, **form.service_kwargs())
             except DomainError as error:
                 form.add_error(None, error.message)
             else:

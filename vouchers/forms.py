@@ -39,3 +39,7 @@ class VoucherCloseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["suljettu"].initial = today
+
+    def service_kwargs(self) -> dict:
+        """The cleaned data under the names ``voucher_close`` takes."""
+        return {"closed_on": self.cleaned_data["suljettu"]}

@@ -57,7 +57,7 @@ def voucher_close(request, number):
     if request.method == "POST" and form.is_valid():
         try:
             closed = services.voucher_close(
-                user=request.user, voucher=voucher, closed_on=form.cleaned_data["suljettu"], request=request)
+                user=request.user, voucher=voucher, request=request, **form.service_kwargs())
         except DomainError as error:
             return show_form(request, voucher=voucher, form=form, error=error.message, **page)
         message = _("Ostovoima suljettu %(day)s.") % {"day": format_day(closed.closed_on)}

@@ -360,7 +360,7 @@ ROUTES: dict[str, Route] = {
     ),
     "organisations:offices": Route(
         scope="list",
-        post=lambda v: {"toiminto": "muokkaa", "toimipiste": str(v.office_b.pk), "nimi": "Uusi toimipaikka",
+        post=lambda v: {"toiminto": "muokkaa", "toimipaikka": str(v.office_b.pk), "nimi": "Uusi toimipaikka",
                         "katuosoite": "Katu 1", "kunta": "Tampere"},
         shows_customer=False,
     ),

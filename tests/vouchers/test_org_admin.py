@@ -351,7 +351,7 @@ def test_units_and_offices_views__add_and_rename(client, admin, provider):
     assert client.post(reverse("organisations:offices"),
                        {"toiminto": "lisaa", "nimi": "Keskusta", "katuosoite": "", "kunta": "Tampere"}).status_code == 302
     office = provider.offices.get(name="Keskusta")
-    response = client.post(reverse("organisations:offices"), {"toiminto": "muokkaa", "toimipiste": office.pk,
+    response = client.post(reverse("organisations:offices"), {"toiminto": "muokkaa", "toimipaikka": office.pk,
                                                              "nimi": "Keskusta", "katuosoite": "Katu 3", "kunta": "Nokia"})
     assert response.status_code == 302
     office.refresh_from_db()

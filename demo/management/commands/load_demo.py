@@ -55,6 +55,29 @@ SERVICES = [
 ]
 
 
+# Granted contents that the known and the volume vouchers share (VoucherContent fields per service content).
+HOME_CARE = [
+    ("Kotihoidon käynti", {"quantity": Decimal("20"), "unit_value": Decimal("30.00"), "period": "month"}),
+    ("Kotihoidon tunti", {"quantity": Decimal("10"), "unit_value": Decimal("38.00"), "period": "month"}),
+]
+CLEANING = [("Siivouskerta", {"quantity": Decimal("2"), "unit_value": Decimal("45.00"), "period": "month"})]
+CAPITATION = [("Kapitaatiokorvaus", {"quantity": Decimal("1"), "period": "month"})]
+HOUSING = [("Asumisvuorokausi", {"quantity": Decimal("31"), "period": "month"})]
+
+# The volume vouchers' kinds: service, weight in the random mix, granted contents (drawn with the loader's rng).
+VOLUME_KINDS = {
+    "home": ("Kotihoito", 40, lambda rng: [
+        ("Kotihoidon käynti", {"quantity": Decimal(rng.choice([8, 12, 20, 30])), "unit_value": Decimal("30.00"), "period": "month"}),
+        ("Kotihoidon tunti", {"quantity": Decimal(rng.choice([4, 8, 10])), "unit_value": Decimal("38.00"), "period": "month"}),
+    ]),
+    "cleaning": ("Siivous", 10, lambda rng: CLEANING),
+    "capitation": ("Terveysaseman palvelut", 25, lambda rng: CAPITATION),
+    "balance": ("Omaishoidon vapaa", 15, lambda rng: [("Omaishoidon vapaan palvelut", {"amount": Decimal(rng.choice([300, 500, 800]))})]),
+    "housing": ("Tehostettu palveluasuminen", 10, lambda rng: HOUSING),
+}
+VOLUME_COUNT = 320
+
+
 class Command(BaseCommand):
     help = "Lataa koulutusaineiston (idempotentti)."
 
@@ -69,17 +92,27 @@ class Command(BaseCommand):
 
     # Registers -------------------------------------------------------------------
     def load(self) -> int:
-        t = self.today
+        self._organisations()
+        self._services_and_contents()
+        self._agreements_and_price_lists()
+        self.users()
+        created = self._known_vouchers()
+        created += self._volume_vouchers()
+        return created
+
+    def _organisations(self):
+        """Two wellbeing services counties (organisers) and five providers with their units and offices."""
         self.esimerkki = self.organiser("Esimerkin hyvinvointialue", 3300001, "PSOP-tuki: psop-tuki@esimerkki.example, 010 123 4567")
         self.naapuri = self.organiser("Naapurin hyvinvointialue", 3300101, "PSOP-tuki: psop@naapuri.example, 010 765 4321")
         self.hoiva = self.provider("Hoiva Esimerkki Oy", 2400001, units=["Kotihoito Itä"],
                                    offices=[("Keskusta", "Hämeenkatu 10", "Tampere"), ("Itä", "Hervannan valtaväylä 5", "Tampere")])
         self.kilpailija = self.provider("Kilpailija Oy", 2400101, offices=[("Kilpailijan terveysasema", "Pirkankatu 3", "Tampere")])
-        others = [
-            self.provider("Kotiapu Lehtonen Oy", 2400201, offices=[("Nokia", "Välikatu 2", "Nokia")]),
-            self.provider("Palvelukoti Koivula Oy", 2400301, offices=[("Koivula", "Koivukuja 1", "Kangasala")]),
-            self.provider("Puhdas Koti Oy", 2400401),
-        ]
+        self.kotiapu = self.provider("Kotiapu Lehtonen Oy", 2400201, offices=[("Nokia", "Välikatu 2", "Nokia")])
+        self.koivula = self.provider("Palvelukoti Koivula Oy", 2400301, offices=[("Koivula", "Koivukuja 1", "Kangasala")])
+        self.puhdas = self.provider("Puhdas Koti Oy", 2400401)
+
+    def _services_and_contents(self):
+        """The services of SERVICES with their contents, by name in ``self.services`` and ``self.contents``."""
         self.services = {}
         self.contents = {}
         for name, kind, contents in SERVICES:
@@ -89,19 +122,18 @@ class Command(BaseCommand):
                 self.contents[content_name], _ = ServiceContent.objects.get_or_create(
                     service=service, name=content_name, defaults={"unit": unit}
                 )
+
+    def _agreements_and_price_lists(self):
+        """Who sells which service to whom: the SERVICES prices, some providers a few per cent off or above."""
         prices = {content: Decimal(price) for _n, _k, rows in SERVICES for content, _u, price in rows}
-        start = t - dt.timedelta(days=500)
+        start = self.today - dt.timedelta(days=500)
         for name in ["Kotihoito", "Terveysaseman palvelut", "Omaishoidon vapaa", "Tehostettu palveluasuminen"]:
             self.agreement(self.esimerkki, self.hoiva, name, start, prices)
         self.agreement(self.esimerkki, self.kilpailija, "Terveysaseman palvelut", start, prices, factor=Decimal("0.95"))
-        self.agreement(self.esimerkki, others[0], "Kotihoito", start, prices, factor=Decimal("1.05"))
-        self.agreement(self.esimerkki, others[1], "Tehostettu palveluasuminen", start, prices, factor=Decimal("0.98"))
-        self.agreement(self.esimerkki, others[2], "Siivous", start, prices)
+        self.agreement(self.esimerkki, self.kotiapu, "Kotihoito", start, prices, factor=Decimal("1.05"))
+        self.agreement(self.esimerkki, self.koivula, "Tehostettu palveluasuminen", start, prices, factor=Decimal("0.98"))
+        self.agreement(self.esimerkki, self.puhdas, "Siivous", start, prices)
         self.agreement(self.naapuri, self.hoiva, "Kotihoito", start, prices, factor=Decimal("1.02"))
-        self.users()
-        created = self.training_vouchers()
-        created += self.bulk_vouchers(others)
-        return created
 
     def organiser(self, name, base, support):
         organiser, _ = Organiser.objects.get_or_create(
@@ -227,65 +259,61 @@ class Command(BaseCommand):
             note=note, created_by=reservation.created_by,
         )
 
-    def training_vouchers(self) -> int:
+    # Known vouchers (the training guide names them) ---------------------------------
+    def _known_vouchers(self) -> int:
+        """The vouchers 1001–4001 of the training guide, each with what hangs on it; how many were new."""
+        return self._known_home_care_and_cleaning() + self._known_health_station() + self._known_respite_and_housing()
+
+    def _known(self, number, service, person, *, ago, ahead, closed_ago=None, contents):
+        """A known voucher of Esimerkki for ``person`` (index, first, last name), valid from ``ago`` days back to
+        ``ahead`` days on (closed ``closed_ago`` days back); None when it exists already."""
         t = self.today
         days = dt.timedelta
-        home_care = [
-            ("Kotihoidon käynti", {"quantity": Decimal("20"), "unit_value": Decimal("30.00"), "period": "month"}),
-            ("Kotihoidon tunti", {"quantity": Decimal("10"), "unit_value": Decimal("38.00"), "period": "month"}),
+        return self.voucher(number, organiser=self.esimerkki, service=service, customer=self.customer(*person),
+                            valid_from=t - days(ago), valid_to=t + days(ahead),
+                            closed_on=None if closed_ago is None else t - days(closed_ago), contents=contents)
+
+    def _known_home_care_and_cleaning(self) -> int:
+        """1001 unreserved, 1002 cleaning, 1003 and 1004 closed, 1005 reserved with morning visits recorded."""
+        plain = [
+            self._known("1001", "Kotihoito", (1, "Aino", "Virtanen"), ago=10, ahead=355, contents=HOME_CARE),
+            self._known("1002", "Siivous", (2, "Eino", "Korhonen"), ago=20, ahead=345, contents=CLEANING),
+            self._known("1003", "Kotihoito", (3, "Helmi", "Mäkinen"), ago=200, ahead=165, closed_ago=30, contents=HOME_CARE),
+            self._known("1004", "Kotihoito", (4, "Väinö", "Nieminen"), ago=300, ahead=65, closed_ago=90, contents=HOME_CARE),
         ]
-        org = self.esimerkki
-        created = 0
-        v = self.voucher("1001", organiser=org, service="Kotihoito", customer=self.customer(1, "Aino", "Virtanen"),
-                         valid_from=t - days(10), valid_to=t + days(355), contents=home_care)
-        created += v is not None
-        v = self.voucher("1002", organiser=org, service="Siivous", customer=self.customer(2, "Eino", "Korhonen"),
-                         valid_from=t - days(20), valid_to=t + days(345),
-                         contents=[("Siivouskerta", {"quantity": Decimal("2"), "unit_value": Decimal("45.00"), "period": "month"})])
-        created += v is not None
-        v = self.voucher("1003", organiser=org, service="Kotihoito", customer=self.customer(3, "Helmi", "Mäkinen"),
-                         valid_from=t - days(200), valid_to=t + days(165), closed_on=t - days(30), contents=home_care)
-        created += v is not None
-        v = self.voucher("1004", organiser=org, service="Kotihoito", customer=self.customer(4, "Väinö", "Nieminen"),
-                         valid_from=t - days(300), valid_to=t + days(65), closed_on=t - days(90), contents=home_care)
-        created += v is not None
-        v = self.voucher("1005", organiser=org, service="Kotihoito", customer=self.customer(5, "Siiri", "Mäkelä"),
-                         valid_from=t - days(45), valid_to=t + days(320), contents=home_care)
-        if v:
-            created += 1
-            r = self.reserve(v, self.hoiva, self.tuottaja, content="Kotihoidon käynti",
+        reserved = self._known("1005", "Kotihoito", (5, "Siiri", "Mäkelä"), ago=45, ahead=320, contents=HOME_CARE)
+        if reserved:
+            r = self.reserve(reserved, self.hoiva, self.tuottaja, content="Kotihoidon käynti",
                              text="Aamukäynti arkisin klo 8–9, lääkkeet ja aamupala.",
                              unit=self.hoiva.units.get(name="Kotihoito Itä"))
             for back in (12, 9, 6, 3):
-                self.event(r, t - days(back), Decimal("1"), "Aamukäynti")
-        capitation = [("Kapitaatiokorvaus", {"quantity": Decimal("1"), "period": "month"})]
-        v = self.voucher("2001", organiser=org, service="Terveysaseman palvelut", customer=self.customer(6, "Onni", "Hämäläinen"),
-                         valid_from=t - days(5), valid_to=t + days(725), contents=capitation)
-        created += v is not None
-        v = self.voucher("2002", organiser=org, service="Terveysaseman palvelut", customer=self.customer(7, "Elli", "Laine"),
-                         valid_from=t - days(90), valid_to=t + days(640), contents=capitation)
-        if v:
-            created += 1
-            self.customership(v, self.kilpailija, start=t - days(60), locked_until=t + days(305))
-        v = self.voucher("2003", organiser=org, service="Terveysaseman palvelut", customer=self.customer(8, "Toivo", "Heikkinen"),
-                         valid_from=t - days(430), valid_to=t + days(300), contents=capitation)
-        if v:
-            created += 1
-            self.customership(v, self.kilpailija, start=t - days(400), locked_until=t - days(35))
-        v = self.voucher("3001", organiser=org, service="Omaishoidon vapaa", customer=self.customer(9, "Lempi", "Koskinen"),
-                         valid_from=t - days(60), valid_to=t + days(305),
-                         contents=[("Omaishoidon vapaan palvelut", {"amount": Decimal("500.00")})])
-        if v:
-            created += 1
-            r = self.reserve(v, self.hoiva, self.tuottaja, content="Omaishoidon vapaan palvelut",
+                self.event(r, self.today - dt.timedelta(days=back), Decimal("1"), "Aamukäynti")
+        return _new(*plain, reserved)
+
+    def _known_health_station(self) -> int:
+        """2001 not chosen yet, 2002 at Kilpailija and still locked in, 2003 at Kilpailija with the lock-in passed."""
+        t = self.today
+        days = dt.timedelta
+        free = self._known("2001", "Terveysaseman palvelut", (6, "Onni", "Hämäläinen"), ago=5, ahead=725, contents=CAPITATION)
+        locked = self._known("2002", "Terveysaseman palvelut", (7, "Elli", "Laine"), ago=90, ahead=640, contents=CAPITATION)
+        if locked:
+            self.customership(locked, self.kilpailija, start=t - days(60), locked_until=t + days(305))
+        lapsed = self._known("2003", "Terveysaseman palvelut", (8, "Toivo", "Heikkinen"), ago=430, ahead=300, contents=CAPITATION)
+        if lapsed:
+            self.customership(lapsed, self.kilpailija, start=t - days(400), locked_until=t - days(35))
+        return _new(free, locked, lapsed)
+
+    def _known_respite_and_housing(self) -> int:
+        """3001 a 500 € respite balance in use at Hoiva, 4001 assisted living not reserved yet."""
+        respite = self._known("3001", "Omaishoidon vapaa", (9, "Lempi", "Koskinen"), ago=60, ahead=305,
+                              contents=[("Omaishoidon vapaan palvelut", {"amount": Decimal("500.00")})])
+        if respite:
+            r = self.reserve(respite, self.hoiva, self.tuottaja, content="Omaishoidon vapaan palvelut",
                              text="Omaishoitajan vapaapäivien sijaishoito kotona.")
             for back, euros in ((40, "60.00"), (25, "45.50"), (8, "80.00")):
-                self.event(r, t - days(back), Decimal(euros), "Sijaishoito")
-        v = self.voucher("4001", organiser=org, service="Tehostettu palveluasuminen", customer=self.customer(10, "Veikko", "Järvinen"),
-                         valid_from=t - days(15), valid_to=t + days(350),
-                         contents=[("Asumisvuorokausi", {"quantity": Decimal("31"), "period": "month"})])
-        created += v is not None
-        return created
+                self.event(r, self.today - dt.timedelta(days=back), Decimal(euros), "Sijaishoito")
+        housing = self._known("4001", "Tehostettu palveluasuminen", (10, "Veikko", "Järvinen"), ago=15, ahead=350, contents=HOUSING)
+        return _new(respite, housing)
 
     def customership(self, voucher, provider, *, start, locked_until, office=None):
         return Customership.objects.create(
@@ -294,88 +322,100 @@ class Command(BaseCommand):
             created_by=self.kilpailija_user if provider == self.kilpailija else self.tuottaja,
         )
 
-    def bulk_vouchers(self, others) -> int:
-        """A few hundred more vouchers, reservations, customerships and events so that lists look real."""
-        t = self.today
-        rng = self.rng
-        days = dt.timedelta
-        kotiapu, koivula, puhdas = others
+    # Volume vouchers (so that lists look real) --------------------------------------
+    def _volume_vouchers(self) -> int:
+        """A few hundred more vouchers, reservations, customerships and events; how many vouchers were new."""
+        self._volume_staff()
+        return sum(self._volume_voucher(i) for i in range(VOLUME_COUNT))
+
+    def _volume_staff(self):
+        """Who records for each provider (a demo user for each smaller one), and the offices customers choose from."""
         User = get_user_model()
-        provider_users = {self.hoiva: self.tuottaja, self.kilpailija: self.kilpailija_user}
-        for provider in others:
-            provider_users[provider], _ = User.objects.get_or_create(
+        self.provider_users = {self.hoiva: self.tuottaja, self.kilpailija: self.kilpailija_user}
+        for provider in (self.kotiapu, self.koivula, self.puhdas):
+            self.provider_users[provider], _ = User.objects.get_or_create(
                 username=f"demo-{provider.pk}", defaults={"first_name": "Demo", "last_name": provider.name}
             )
-        offices = {p.pk: list(p.offices.order_by("name")) for p in (self.hoiva, self.kilpailija)}
-        created = 0
-        for i in range(320):
-            number = str(10001 + i)
-            customer = self.customer(100 + i)
-            valid_from = t - days(rng.randint(20, 400))
-            valid_to = valid_from + days(rng.choice([365, 365, 730]))
-            closed_on = None
-            if rng.random() < 0.12:
-                closed_on = min(valid_to, t - days(rng.randint(1, 15)))
-                closed_on = max(closed_on, valid_from)
-            organiser = self.naapuri if i % 10 == 9 else self.esimerkki
-            kind = rng.choices(["home", "cleaning", "capitation", "balance", "housing"], [40, 10, 25, 15, 10])[0]
-            if organiser == self.naapuri:
-                kind = "home"
-            if kind == "home":
-                v = self.voucher(number, organiser=organiser, service="Kotihoito", customer=customer,
-                                 valid_from=valid_from, valid_to=valid_to, closed_on=closed_on, contents=[
-                                     ("Kotihoidon käynti", {"quantity": Decimal(rng.choice([8, 12, 20, 30])), "unit_value": Decimal("30.00"), "period": "month"}),
-                                     ("Kotihoidon tunti", {"quantity": Decimal(rng.choice([4, 8, 10])), "unit_value": Decimal("38.00"), "period": "month"})])
-                if not v:
-                    continue
-                provider = self.hoiva if organiser == self.naapuri or rng.random() < 0.7 else kotiapu
-                if rng.random() < 0.75:
-                    content = rng.choice(["Kotihoidon käynti", "Kotihoidon tunti"])
-                    r = self.reserve(v, provider, provider_users[provider], content=content, text="Kotihoidon käynnit sovitusti.")
-                    self.demo_events(r, lambda: Decimal(rng.choice(["1", "1", "1.5", "2"])))
-            elif kind == "cleaning":
-                v = self.voucher(number, organiser=organiser, service="Siivous", customer=customer,
-                                 valid_from=valid_from, valid_to=valid_to, closed_on=closed_on,
-                                 contents=[("Siivouskerta", {"quantity": Decimal("2"), "unit_value": Decimal("45.00"), "period": "month"})])
-                if not v:
-                    continue
-                if rng.random() < 0.6:
-                    r = self.reserve(v, puhdas, provider_users[puhdas], content="Siivouskerta", text="Siivous joka toinen viikko.")
-                    self.demo_events(r, lambda: Decimal("1"))
-            elif kind == "capitation":
-                v = self.voucher(number, organiser=organiser, service="Terveysaseman palvelut", customer=customer,
-                                 valid_from=valid_from, valid_to=valid_to, closed_on=closed_on,
-                                 contents=[("Kapitaatiokorvaus", {"quantity": Decimal("1"), "period": "month"})])
-                if not v:
-                    continue
-                if rng.random() < 0.8:
-                    provider = self.hoiva if rng.random() < 0.6 else self.kilpailija
-                    start = valid_from + days(rng.randint(0, 10))
-                    if start <= (closed_on or valid_to):
-                        self.customership(v, provider, start=start, locked_until=start + days(365),
-                                          office=rng.choice(offices[provider.pk]))
-            elif kind == "balance":
-                v = self.voucher(number, organiser=organiser, service="Omaishoidon vapaa", customer=customer,
-                                 valid_from=valid_from, valid_to=valid_to, closed_on=closed_on,
-                                 contents=[("Omaishoidon vapaan palvelut", {"amount": Decimal(rng.choice([300, 500, 800]))})])
-                if not v:
-                    continue
-                if rng.random() < 0.7:
-                    r = self.reserve(v, self.hoiva, self.tuottaja, content="Omaishoidon vapaan palvelut", text="Sijaishoito kotona.")
-                    self.demo_events(r, lambda: Decimal(rng.choice(["35.00", "42.50", "60.00"])), most=3)
-            else:
-                v = self.voucher(number, organiser=organiser, service="Tehostettu palveluasuminen", customer=customer,
-                                 valid_from=valid_from, valid_to=valid_to, closed_on=closed_on,
-                                 contents=[("Asumisvuorokausi", {"quantity": Decimal("31"), "period": "month"})])
-                if not v:
-                    continue
-                if rng.random() < 0.7:
-                    provider = self.hoiva if rng.random() < 0.5 else koivula
-                    r = self.reserve(v, provider, self.jarjestaja, content="Asumisvuorokausi",
-                                     text="Tehostettu palveluasuminen, ympärivuorokautinen.", on_behalf=True)
-                    self.demo_events(r, lambda: Decimal(rng.choice(["7", "10", "14"])), most=2)
-            created += 1
-        return created
+        self.health_station_offices = {p.pk: list(p.offices.order_by("name")) for p in (self.hoiva, self.kilpailija)}
+
+    def _volume_voucher(self, i) -> bool:
+        """Voucher 10001 + i of a random kind (Naapuri's are all home care) and its use; False when it exists."""
+        rng = self.rng
+        customer = self.customer(100 + i)
+        valid_from, valid_to, closed_on = self._random_validity()
+        organiser = self.naapuri if i % 10 == 9 else self.esimerkki
+        kind = rng.choices(list(VOLUME_KINDS), [weight for _service, weight, _contents in VOLUME_KINDS.values()])[0]
+        if organiser == self.naapuri:
+            kind = "home"
+        service, _weight, contents = VOLUME_KINDS[kind]
+        voucher = self.voucher(str(10001 + i), organiser=organiser, service=service, customer=customer,
+                               valid_from=valid_from, valid_to=valid_to, closed_on=closed_on, contents=contents(rng))
+        if not voucher:
+            return False
+        use = {
+            "home": self._home_care_use,
+            "cleaning": self._cleaning_use,
+            "capitation": self._health_station_choice,
+            "balance": self._respite_use,
+            "housing": self._housing_placement,
+        }[kind]
+        use(voucher)
+        return True
+
+    def _random_validity(self):
+        """From 20–400 days back for one year (two, one time in three); about one in eight closed in the last fortnight."""
+        rng = self.rng
+        days = dt.timedelta
+        valid_from = self.today - days(rng.randint(20, 400))
+        valid_to = valid_from + days(rng.choice([365, 365, 730]))
+        closed_on = None
+        if rng.random() < 0.12:
+            closed_on = min(valid_to, self.today - days(rng.randint(1, 15)))
+            closed_on = max(closed_on, valid_from)
+        return valid_from, valid_to, closed_on
+
+    def _home_care_use(self, voucher):
+        """At Hoiva (Naapuri's always, the rest mostly) or Kotiapu; three in four reserved with visits recorded."""
+        rng = self.rng
+        provider = self.hoiva if voucher.organiser == self.naapuri or rng.random() < 0.7 else self.kotiapu
+        if rng.random() < 0.75:
+            content = rng.choice(["Kotihoidon käynti", "Kotihoidon tunti"])
+            self._reserved_with_events(voucher, provider, content, "Kotihoidon käynnit sovitusti.",
+                                       lambda: Decimal(rng.choice(["1", "1", "1.5", "2"])))
+
+    def _cleaning_use(self, voucher):
+        if self.rng.random() < 0.6:
+            self._reserved_with_events(voucher, self.puhdas, "Siivouskerta", "Siivous joka toinen viikko.", lambda: Decimal("1"))
+
+    def _health_station_choice(self, voucher):
+        """Most customers choose Hoiva or Kilpailija within ten days (if still valid then), locked in for a year."""
+        rng = self.rng
+        if rng.random() < 0.8:
+            provider = self.hoiva if rng.random() < 0.6 else self.kilpailija
+            start = voucher.valid_from + dt.timedelta(days=rng.randint(0, 10))
+            if start <= (voucher.closed_on or voucher.valid_to):
+                self.customership(voucher, provider, start=start, locked_until=start + dt.timedelta(days=365),
+                                  office=rng.choice(self.health_station_offices[provider.pk]))
+
+    def _respite_use(self, voucher):
+        rng = self.rng
+        if rng.random() < 0.7:
+            self._reserved_with_events(voucher, self.hoiva, "Omaishoidon vapaan palvelut", "Sijaishoito kotona.",
+                                       lambda: Decimal(rng.choice(["35.00", "42.50", "60.00"])), most=3)
+
+    def _housing_placement(self, voucher):
+        """Placed by the organiser's staff on the provider's behalf, at Hoiva or Koivula."""
+        rng = self.rng
+        if rng.random() < 0.7:
+            provider = self.hoiva if rng.random() < 0.5 else self.koivula
+            self._reserved_with_events(voucher, provider, "Asumisvuorokausi", "Tehostettu palveluasuminen, ympärivuorokautinen.",
+                                       lambda: Decimal(rng.choice(["7", "10", "14"])), most=2, on_behalf=True)
+
+    def _reserved_with_events(self, voucher, provider, content, text, quantity, *, most=5, on_behalf=False):
+        """Reserve ``content`` for ``provider`` (by its recorder, or on its behalf by Jaana) and record a few events."""
+        user = self.jarjestaja if on_behalf else self.provider_users[provider]
+        reservation = self.reserve(voucher, provider, user, content=content, text=text, on_behalf=on_behalf)
+        self.demo_events(reservation, quantity, most)
 
     def demo_events(self, reservation, quantity, most=5):
         voucher = reservation.voucher
@@ -385,3 +425,8 @@ class Command(BaseCommand):
         span = (last - voucher.valid_from).days
         for _ in range(self.rng.randint(0, most)):
             self.event(reservation, voucher.valid_from + dt.timedelta(days=self.rng.randint(0, span)), quantity())
+
+
+def _new(*vouchers) -> int:
+    """How many of these were created now (``Command.voucher`` returns None for an existing one)."""
+    return sum(voucher is not None for voucher in vouchers)
