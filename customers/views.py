@@ -8,18 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.dates import format_day
-from core.errors import DomainError
 from customers import services
 from customers.forms import CustomershipCreateForm, CustomershipEndForm, CustomershipTransferForm
 from customers.selectors import customerships_for_organiser, customerships_for_user, offices_for_customership
 from organisations import permissions
-from vouchers.actions import action_done, not_found, show_form
+from vouchers.actions import not_found, run_action
 from vouchers.models import VoucherKind
 from vouchers.selectors import voucher_lookup
-
-
-def _done(request, *, voucher, message):
-    return action_done(request, voucher=voucher, message=message, what="asiakkuus")
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,18 +27,14 @@ def customership_create(request, number):
     on_behalf = permissions.is_organiser(request.user)
     offices = offices_for_customership(user=request.user, voucher=voucher)
     form = CustomershipCreateForm(request.POST or None, offices=offices, on_behalf=on_behalf)
-    page = {"title": _("Luo asiakkuus"), "submit": _("Luo asiakkuus")}
-    if request.method == "POST" and form.is_valid():
-        try:
-            customership = services.customership_create(
-                user=request.user, voucher=voucher, request=request, **form.service_kwargs()
-            )
-        except DomainError as error:
-            return show_form(request, voucher=voucher, form=form, error=error.message, **page)
-        message = _("Asiakkuus luotu: %(provider)s, %(office)s.") % {
-            "provider": customership.provider.name, "office": customership.office.name}
-        return _done(request, voucher=voucher, message=message)
-    return show_form(request, voucher=voucher, form=form, **page)
+    return run_action(
+        request, voucher=voucher, form=form, what="asiakkuus",
+        page={"title": _("Luo asiakkuus"), "submit": _("Luo asiakkuus")},
+        perform=lambda form: services.customership_create(
+            user=request.user, voucher=voucher, request=request, **form.service_kwargs()),
+        message=lambda new: _("Asiakkuus luotu: %(provider)s, %(office)s.") % {
+            "provider": new.provider.name, "office": new.office.name},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,18 +47,14 @@ def customership_transfer(request, pk):
     voucher = customership.voucher
     offices = offices_for_customership(user=request.user, voucher=voucher)
     form = CustomershipTransferForm(request.POST or None, offices=offices)
-    page = {"title": _("Siirrä asiakkuus"), "submit": _("Siirrä asiakkuus"), "customership": customership}
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.customership_transfer(
-                user=request.user, customership=customership, request=request, **form.service_kwargs()
-            )
-        except DomainError as error:
-            return show_form(request, voucher=voucher, form=form, error=error.message, **page)
-        message = _("Asiakkuus siirretty: %(provider)s, %(office)s.") % {
-            "provider": new.provider.name, "office": new.office.name}
-        return _done(request, voucher=voucher, message=message)
-    return show_form(request, voucher=voucher, form=form, **page)
+    return run_action(
+        request, voucher=voucher, form=form, what="asiakkuus",
+        page={"title": _("Siirrä asiakkuus"), "submit": _("Siirrä asiakkuus"), "customership": customership},
+        perform=lambda form: services.customership_transfer(
+            user=request.user, customership=customership, request=request, **form.service_kwargs()),
+        message=lambda new: _("Asiakkuus siirretty: %(provider)s, %(office)s.") % {
+            "provider": new.provider.name, "office": new.office.name},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,13 +68,9 @@ def customership_end(request, pk):
     form = CustomershipEndForm(request.POST or None)
     page = {"title": _("Päätä asiakkuus"), "submit": _("Päätä asiakkuus"), "customership": customership,
             "intro": _("Asiakkuuden voi päättää sulkematta ostovoimaa, esimerkiksi kun asiakas vaihtaa palveluntuottajaa.")}
-    if request.method == "POST" and form.is_valid():
-        try:
-            ended = services.customership_end(
-                user=request.user, customership=customership, request=request, **form.service_kwargs()
-            )
-        except DomainError as error:
-            return show_form(request, voucher=voucher, form=form, error=error.message, **page)
-        message = _("Asiakkuus päättyy %(day)s.") % {"day": format_day(ended.end_date)}
-        return _done(request, voucher=voucher, message=message)
-    return show_form(request, voucher=voucher, form=form, **page)
+    return run_action(
+        request, voucher=voucher, form=form, what="asiakkuus", page=page,
+        perform=lambda form: services.customership_end(
+            user=request.user, customership=customership, request=request, **form.service_kwargs()),
+        message=lambda ended: _("Asiakkuus päättyy %(day)s.") % {"day": format_day(ended.end_date)},
+    )

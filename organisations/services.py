@@ -158,19 +158,21 @@ def org_member_unlock(*, user, member_user, request=None) -> Membership:
     return member
 
 
-def _unique_unit_name(admin: Membership, name: str, *, exclude=None) -> None:
-    units = ProviderUnit.objects.filter(provider_id=admin.provider_id, name=name)
+def _unique_name(model, admin: Membership, name: str, *, exclude=None) -> None:
+    """A unit's or an office's name is unique within its provider (the database agrees)."""
+    rows = model.objects.filter(provider_id=admin.provider_id, name=name)
     if exclude is not None:
-        units = units.exclude(pk=exclude.pk)
-    if units.exists():
-        raise DomainError("duplicate_name", _("Samanniminen osa on jo olemassa."), field="nimi")
+        rows = rows.exclude(pk=exclude.pk)
+    if rows.exists():
+        message = _("Samanniminen osa on jo olemassa.") if model is ProviderUnit else _("Samanniminen toimipaikka on jo olemassa.")
+        raise DomainError("duplicate_name", message, field="nimi")
 
 
 @transaction.atomic
 def org_unit_create(*, user, name: str, request=None) -> ProviderUnit:
     """A new (non-default) unit of the admin's provider."""
     admin = _admin(user, provider_only=True)
-    _unique_unit_name(admin, name)
+    _unique_name(ProviderUnit, admin, name)
     unit = ProviderUnit(provider_id=admin.provider_id, name=name, is_default=False)
     unit.full_clean()
     unit.save()
@@ -187,7 +189,7 @@ def org_unit_rename(*, user, unit: ProviderUnit, name: str, request=None) -> Pro
         raise DomainError("not_found", _("Osaa ei löydy."))
     if unit.name == name:
         return unit
-    _unique_unit_name(admin, name, exclude=unit)
+    _unique_name(ProviderUnit, admin, name, exclude=unit)
     old = unit.name
     unit.name = name
     unit.full_clean()
@@ -196,19 +198,11 @@ def org_unit_rename(*, user, unit: ProviderUnit, name: str, request=None) -> Pro
     return unit
 
 
-def _unique_office_name(admin: Membership, name: str, *, exclude=None) -> None:
-    offices = Office.objects.filter(provider_id=admin.provider_id, name=name)
-    if exclude is not None:
-        offices = offices.exclude(pk=exclude.pk)
-    if offices.exists():
-        raise DomainError("duplicate_name", _("Samanniminen toimipaikka on jo olemassa."), field="nimi")
-
-
 @transaction.atomic
 def org_office_create(*, user, name: str, street_address: str = "", municipality: str = "", request=None) -> Office:
     """A new office of the admin's provider."""
     admin = _admin(user, provider_only=True)
-    _unique_office_name(admin, name)
+    _unique_name(Office, admin, name)
     office = Office(provider_id=admin.provider_id, name=name, street_address=street_address, municipality=municipality)
     office.full_clean()
     office.save()
@@ -224,7 +218,7 @@ def org_office_update(*, user, office: Office, name: str, street_address: str = 
     office = Office.objects.filter(provider_id=admin.provider_id, pk=office.pk).first()
     if office is None:
         raise DomainError("not_found", _("Toimipaikkaa ei löydy."))
-    _unique_office_name(admin, name, exclude=office)
+    _unique_name(Office, admin, name, exclude=office)
     old = office.name
     office.name, office.street_address, office.municipality = name, street_address, municipality
     office.full_clean()

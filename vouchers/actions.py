@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.services import audit_read
+from core.errors import DomainError
 from core.htmx import done, render_page, wants_fragment
 from vouchers.selectors import voucher_lookup
 
@@ -50,3 +51,16 @@ def action_done(request, *, voucher, message, what: str):
         return render_action(request, {"done": True, "voucher": card, "message": notice, "title": notice})
 
     return done(request, notice=message, url=lookup_url(voucher), fragment=fragment, target=TARGET)
+
+
+def run_action(request, *, voucher, form, page: dict, perform, message, what: str):
+    """A card action from form to answer: GET shows the form; a valid POST calls ``perform(form)``
+    (a service) and answers with the card and ``message(result)``; a refusal shows the form again
+    with the service's Finnish message, having written nothing."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = perform(form)
+        except DomainError as error:
+            return show_form(request, voucher=voucher, form=form, error=error.message, **page)
+        return action_done(request, voucher=voucher, message=message(result), what=what)
+    return show_form(request, voucher=voucher, form=form, **page)

@@ -6,11 +6,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import audit_read
 from core.dates import format_day
-from core.errors import DomainError
 from core.htmx import render_page
 from organisations import permissions
 from vouchers import services
-from vouchers.actions import action_done, show_form
+from vouchers.actions import run_action
 from vouchers.forms import VoucherCloseForm, VoucherNumberForm
 from vouchers.selectors import organiser_vouchers, voucher_lookup
 
@@ -54,12 +53,9 @@ def voucher_close(request, number):
     form = VoucherCloseForm(request.POST or None)
     page = {"title": _("Sulje ostovoima"), "submit": _("Sulje ostovoima"),
             "intro": _("Ostovoiman sulkeminen päättää sen asiakkuuden ja palveluvarauksen sulkemispäivänä.")}
-    if request.method == "POST" and form.is_valid():
-        try:
-            closed = services.voucher_close(
-                user=request.user, voucher=voucher, request=request, **form.service_kwargs())
-        except DomainError as error:
-            return show_form(request, voucher=voucher, form=form, error=error.message, **page)
-        message = _("Ostovoima suljettu %(day)s.") % {"day": format_day(closed.closed_on)}
-        return action_done(request, voucher=voucher, message=message, what="suljettu")
-    return show_form(request, voucher=voucher, form=form, **page)
+    return run_action(
+        request, voucher=voucher, form=form, what="suljettu", page=page,
+        perform=lambda form: services.voucher_close(
+            user=request.user, voucher=voucher, request=request, **form.service_kwargs()),
+        message=lambda closed: _("Ostovoima suljettu %(day)s.") % {"day": format_day(closed.closed_on)},
+    )
