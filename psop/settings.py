@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "django_htmx",
     "axes",
     "audit",
@@ -124,6 +125,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form field through templates/forms/field.html: label, hint, errors, aria-describedby.
+FORM_RENDERER = "core.forms.FormRenderer"
 
 # Database -----------------------------------------------------------------
 if not os.environ.get("DATABASE_URL"):
