@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test browser migrate demo stop-db outage-check bench clean
+.PHONY: run test install install-test browser migrate demo stop-db outage-check bench scale clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -54,6 +54,12 @@ stop-db:
 # Benchmarks live outside the test suite: they print figures and assert nothing.
 bench: install
 	$(PY) -m psop.devdb exec -- $(PY) scripts/bench.py $(ROUNDS)
+
+# All of Finland on the embedded database (about 10 minutes): load_scale on top of the training
+# data; SCALE_ARGS="--scale 0.1 --seed 2" for less or other data. Outside the tests, like bench.
+scale: install
+	$(PY) -m psop.devdb exec -- $(PY) manage.py migrate --no-input
+	$(PY) -m psop.devdb exec -- $(PY) manage.py load_scale $(SCALE_ARGS)
 
 clean: stop-db
 	rm -rf .pgdata .pgdata-test staticfiles
