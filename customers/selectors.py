@@ -3,7 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 
 from core.dates import month_bounds, today
 from customers.models import Customership
@@ -127,16 +128,15 @@ class CustomershipDays:
         return (self.last_day - self.first_day).days + 1
 
 
-def customership_days_in_month(*, organiser, month: dt.date) -> list[CustomershipDays]:
-    """Each customership of the organiser's vouchers that is valid on at least one day of
-    ``month`` (any date in it), with its first and last valid day and the number of days.
-
-    A day counts when it is within the customership (start–end), the voucher has not closed
-    before it (the closing day still counts) and it is within the voucher's validity.
-    The payment run pays the monthly fee pro rata by ``days``."""
+def customerships_valid_in_month(*, organiser_id: int, month: dt.date):
+    """The organiser's vouchers' customerships valid on at least one day of ``month`` (any date in
+    it), each annotated with its ``first_day`` and ``last_day`` in the month and the number of
+    ``days``. THE rule of a customership's valid days: a day counts when it is within the
+    customership (start–end), the voucher has not closed before it (the closing day still counts)
+    and it is within the voucher's validity. Payments pay the monthly fee pro rata by ``days``."""
     first, last = month_bounds(month)
-    organiser_id = getattr(organiser, "pk", organiser)
-    rows = (
+    first_value, last_value = Value(first, output_field=DateField()), Value(last, output_field=DateField())
+    return (
         Customership.objects.filter(
             voucher__organiser_id=organiser_id,
             start_date__lte=last,
@@ -145,14 +145,31 @@ def customership_days_in_month(*, organiser, month: dt.date) -> list[Customershi
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .filter(Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gte=first))
+        .annotate(
+            first_day=Greatest(first_value, F("start_date"), F("voucher__valid_from")),
+            last_day=Least(
+                last_value,
+                Coalesce(F("end_date"), last_value),
+                Coalesce(F("voucher__closed_on"), last_value),
+                F("voucher__valid_to"),
+            ),
+        )
+        .filter(first_day__lte=F("last_day"))
+        .annotate(days=days_between(F("last_day"), F("first_day")))
+    )
+
+
+def days_between(last, first) -> Func:
+    """Days from ``first`` to ``last``, both counted (PostgreSQL: date - date is an integer)."""
+    return Func(last, first, template="(%(expressions)s + 1)", arg_joiner=" - ", output_field=IntegerField())
+
+
+def customership_days_in_month(*, organiser, month: dt.date) -> list[CustomershipDays]:
+    """Each customership valid in ``month`` with its first and last valid day (see
+    ``customerships_valid_in_month``), by voucher number."""
+    rows = (
+        customerships_valid_in_month(organiser_id=getattr(organiser, "pk", organiser), month=month)
         .select_related("voucher", "provider", "office")
         .order_by("voucher__number", "start_date")
     )
-    result = []
-    for row in rows:
-        voucher = row.voucher
-        begins = max(first, row.start_date, voucher.valid_from)
-        ends = min(day for day in (last, row.end_date, voucher.closed_on, voucher.valid_to) if day is not None)
-        if begins <= ends:
-            result.append(CustomershipDays(customership=row, first_day=begins, last_day=ends))
-    return result
+    return [CustomershipDays(customership=row, first_day=row.first_day, last_day=row.last_day) for row in rows]

@@ -6,10 +6,12 @@ against what the events before them used.
 """
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -329,40 +331,44 @@ def event_credit(*, user, event_id: int, reason_code: str, explanation: str, qua
 
 
 # --- settling and paying: a payment run asks ----------------------------------------------------
+# Set-based: one UPDATE and one INSERT … SELECT however many events, inside the caller's transaction.
 
 
-def _history(*, user, event_ids, action: str, changes: dict) -> None:
-    """One change row per event, in one statement."""
-    rows = Event.objects.filter(pk__in=event_ids).values_list("pk", "reservation_id")
-    EventChange.objects.bulk_create(
-        EventChange(event_id=pk, event_number=pk, reservation_id=reservation_id, changed_by=user,
-                    action=action, changes=changes)
-        for pk, reservation_id in rows
-    )
+def _history(*, user, events, action: str, changes: dict) -> None:
+    """One change row per event of the ``events`` queryset, in one statement."""
+    sql, params = events.values(picked_id=F("pk"), picked_reservation=F("reservation_id")).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {EventChange._meta.db_table}
+                       (event_id, event_number, reservation_id, changed_by_id, changed_at, action, changes)
+                SELECT picked.picked_id, picked.picked_id, picked.picked_reservation, %s, now(), %s, %s::jsonb
+                  FROM ({sql}) AS picked""",
+            (user.pk, action, json.dumps(changes), *params),
+        )
 
 
-def _set_status(*, user, event_ids, source: str, target: str, action: str, payment_run_id: int) -> int:
+def _set_status(*, user, events, source: str, target: str, action: str, payment_run_id: int) -> int:
     if not EventStatus.can_move(source, target):
         raise DomainError("transition_not_allowed", _("Tapahtuman tilaa ei voi muuttaa."))
-    moved = Event.objects.filter(pk__in=event_ids, status=source).update(status=target, updated_at=timezone.now())
-    _history(user=user, event_ids=event_ids, action=action,
+    events = events.filter(status=source)
+    _history(user=user, events=events, action=action,
              changes={"status": [source, target], "payment_run": [None, payment_run_id]})
-    return moved
+    return events.update(status=target, updated_at=timezone.now())
 
 
-def events_settle(*, user, event_ids, payment_run_id: int) -> int:
-    """Approved events paid in a payment run become settled (tilitetty): after this only a credit
-    corrects them. Runs inside the run's transaction; returns how many."""
-    return _set_status(user=user, event_ids=event_ids, source=EventStatus.APPROVED, target=EventStatus.SETTLED,
+def events_settle(*, user, events, payment_run_id: int) -> int:
+    """Approved events paid in a payment run (the ``events`` queryset) become settled (tilitetty):
+    after this only a credit corrects them. Returns how many."""
+    return _set_status(user=user, events=events, source=EventStatus.APPROVED, target=EventStatus.SETTLED,
                        action="settle", payment_run_id=payment_run_id)
 
 
-def events_mark_paid(*, user, event_ids, payment_run_id: int) -> int:
+def events_mark_paid(*, user, events, payment_run_id: int) -> int:
     """Settled events of an approved run that has been paid out become paid; returns how many."""
-    return _set_status(user=user, event_ids=event_ids, source=EventStatus.SETTLED, target=EventStatus.PAID,
+    return _set_status(user=user, events=events, source=EventStatus.SETTLED, target=EventStatus.PAID,
                        action="paid", payment_run_id=payment_run_id)
 
 
-def events_note_payment_approved(*, user, event_ids, payment_run_id: int) -> None:
+def events_note_payment_approved(*, user, events, payment_run_id: int) -> None:
     """The run that paid the events was approved: their history says so."""
-    _history(user=user, event_ids=event_ids, action="payment_approved", changes={"payment_run": [None, payment_run_id]})
+    _history(user=user, events=events, action="payment_approved", changes={"payment_run": [None, payment_run_id]})

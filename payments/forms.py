@@ -22,7 +22,7 @@ class RunStartForm(forms.Form):
         label=_("Kuukausi"),
         max_length=20,
         widget=MonthInput(attrs={"placeholder": "2028-02", "autocomplete": "off"}),
-        help_text=_("Kuluva tai mennyt kuukausi, esim. 2028-02 tai 2/2028."),
+        help_text=_("Päättynyt kuukausi, esim. 2028-02 tai 2/2028."),
         error_messages={"required": _("Valitse maksatuksen kuukausi.")},
     )
 
@@ -40,6 +40,10 @@ class RunStartForm(forms.Form):
 
 class RunActionForm(forms.Form):
     toiminto = forms.ChoiceField(
-        choices=[("hyvaksy", _("Hyväksy maksatus")), ("maksettu", _("Merkitse maksetuksi"))],
+        choices=[
+            ("hyvaksy", _("Hyväksy maksatus")),
+            ("maksettu", _("Merkitse maksetuksi")),
+            ("uudelleen", _("Käynnistä uudelleen")),
+        ],
         error_messages={"required": _("Tuntematon toiminto."), "invalid_choice": _("Tuntematon toiminto.")},
     )

@@ -11,15 +11,34 @@ from organisations.models import Organiser, Provider
 
 
 class PaymentRun(models.Model):
+    class Phase(models.TextChoices):
+        """What the background job is doing, in words the run's page shows."""
+
+        QUEUED = "queued", _("Odottaa taustatyötä")
+        CAPITATION = "capitation", _("Lasketaan kapitaatiomaksuja")
+        EVENTS = "events", _("Kootaan tapahtumia")
+        TOTALS = "totals", _("Lasketaan summia palveluntuottajittain")
+        SETTLING = "settling", _("Tilitetään tapahtumia")
+        DONE = "done", _("Valmis")
+        FAILED = "failed", _("Keskeytyi")
+
     class Status(models.TextChoices):
         RUNNING = "running", _("Käynnissä")
         READY = "ready", _("Valmis tarkastettavaksi")
         APPROVED = "approved", _("Hyväksytty")
+        FAILED = "failed", _("Epäonnistui")
 
         @classmethod
         def transitions(cls) -> dict[str, set[str]]:
-            """Computed in one transaction (running → ready); approved by the organiser (ready → approved)."""
-            return {cls.RUNNING: {cls.READY}, cls.READY: {cls.APPROVED}, cls.APPROVED: set()}
+            """Computed by a background job in one transaction (running → ready, or → failed with
+            nothing written); a failed run is started again (failed → running); the organiser
+            approves a computed one (ready → approved)."""
+            return {
+                cls.RUNNING: {cls.READY, cls.FAILED},
+                cls.FAILED: {cls.RUNNING},
+                cls.READY: {cls.APPROVED},
+                cls.APPROVED: set(),
+            }
 
         @classmethod
         def can_move(cls, source: str, target: str) -> bool:
@@ -29,6 +48,11 @@ class PaymentRun(models.Model):
     month = models.DateField(_("kuukausi"), help_text=_("Kuukauden ensimmäinen päivä"))
     status = models.CharField(_("tila"), max_length=16, choices=Status.choices, default=Status.RUNNING)
     progress = models.PositiveSmallIntegerField(_("edistyminen (%)"), default=0)
+    phase = models.CharField(_("vaihe"), max_length=16, choices=Phase.choices, default=Phase.QUEUED)
+    error = models.TextField(_("virhe"), blank=True)
+    queued_at = models.DateTimeField(_("jonoon"), null=True, blank=True)
+    started_at = models.DateTimeField(_("laskenta alkoi"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("laskenta päättyi"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("käynnistäjä"))
     created_at = models.DateTimeField(_("käynnistetty"), auto_now_add=True)
     approved_by = models.ForeignKey(
@@ -77,6 +101,10 @@ class PaymentLine(models.Model):
     )
     days = models.PositiveSmallIntegerField(_("päiviä"), null=True, blank=True)
     amount = models.DecimalField(_("summa (€)"), max_digits=12, decimal_places=2)
+    for_month = models.DateField(
+        _("kohdekuukausi"), null=True, blank=True,
+        help_text=_("Kuukausi, jota rivi koskee; aiempi kuin maksatuksen kuukausi, kun rivi on myöhästynyt korjaus."),
+    )
 
     class Meta:
         verbose_name = _("maksurivi")
@@ -87,5 +115,10 @@ class PaymentLine(models.Model):
                 | Q(event__isnull=True, customership__isnull=False, days__isnull=False),
                 name="paymentline_event_or_customership",
             ),
-            models.UniqueConstraint(fields=["payment", "customership"], name="paymentline_customership_once_per_payment"),
+            models.UniqueConstraint(
+                fields=["payment", "customership", "for_month"], name="paymentline_customership_month_once_per_payment"
+            ),
+            models.CheckConstraint(
+                condition=Q(for_month__isnull=True) | Q(for_month__day=1), name="paymentline_for_month_first_day"
+            ),
         ]

@@ -1,31 +1,39 @@
-"""The monthly payment run (maksatus): computing it, approving it, marking it paid.
+"""The monthly payment run (maksatus): starting it, computing it in the background, approving it,
+marking it paid.
 
 This module sits above ``events`` and ``customers``: it reads their events and customerships,
 and asks ``events.services`` to settle the events it pays. They never import it.
+
+A run is started by hand (organiser staff, a month that has ended) or by the monthly schedule
+(``payments.tasks``); either way ``PaymentRun`` is unique per organiser and month, and the
+computation is a background job (procrastinate) queued in the same transaction as the run.
 """
 
 import datetime as dt
-from collections import defaultdict
-from decimal import Decimal
+import logging
 
-from django.db import IntegrityError, transaction
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from procrastinate.exceptions import AlreadyEnqueued
 
 from audit.services import audit_log
-from core.dates import month_bounds, today
+from core.dates import today
 from core.errors import DomainError
-from core.money import to_cents
-from customers.selectors import customership_days_in_month
 from events.models import EventStatus
 from events.services import events_mark_paid, events_note_payment_approved, events_settle
 from organisations import permissions
-from payments.models import Payment, PaymentLine, PaymentRun
-from payments.selectors import monthly_contents, payable_events, run_events, runs_for_user
-from vouchers.selectors import price_on
+from organisations.models import Organiser
+from payments import computation
+from payments.models import PaymentRun
+from payments.selectors import run_events, runs_for_user
 
-MAX_LISTED = 10  # vouchers named in one refusal
+logger = logging.getLogger(__name__)
+
+SYSTEM_USERNAME = "psop-automaatti"
+STUCK_AFTER = dt.timedelta(minutes=1)  # no worker has taken the job: the page says so
 
 
 def _month_label(month: dt.date) -> str:
@@ -40,10 +48,13 @@ def _organiser_id(user) -> int:
 
 
 def _check_month(month) -> None:
+    """A month's run starts once the month has ended (a Helsinki date)."""
     if not isinstance(month, dt.date) or isinstance(month, dt.datetime) or month.day != 1:
         raise DomainError("month_invalid", _("Anna maksatuksen kuukausi (kuukauden ensimmäinen päivä)."))
-    if month > today().replace(day=1):
-        raise DomainError("month_in_future", _("Maksatusta ei voi tehdä tulevalle kuukaudelle."))
+    if month >= today().replace(day=1):
+        raise DomainError(
+            "month_not_ended", _("Kuukauden maksatuksen voi käynnistää vasta, kun kuukausi on päättynyt.")
+        )
 
 
 def _locked_run(user, run) -> PaymentRun:
@@ -71,117 +82,171 @@ def _audit(*, user, run: PaymentRun, what: str) -> None:
     audit_log(user=user, action="change", what=what, organisation=str(run.organiser))
 
 
-def _progress(run: PaymentRun, percent: int) -> None:
-    run.progress = percent
-    PaymentRun.objects.filter(pk=run.pk).update(progress=percent)
-
-
-# --- what a run pays ------------------------------------------------------------------------------
-
-
-def _capitation_lines(*, run: PaymentRun) -> dict[int, list[PaymentLine]]:
-    """Each customership valid in the month: the provider's monthly fee, pro rata by its days.
-    The fee is the price on the first day it is valid in the month. Refused, as a whole, when a
-    customership has no monthly content or no price: nothing is paid wrong or left out silently."""
-    days_in_month = month_bounds(run.month)[1].day
-    rows = customership_days_in_month(organiser=run.organiser_id, month=run.month)
-    contents = monthly_contents({row.customership.voucher_id for row in rows})
-    lines, missing = defaultdict(list), []
-    for row in rows:
-        customership = row.customership
-        content = contents.get(customership.voucher_id)
-        item = None
-        if content is not None:
-            item = price_on(
-                provider=customership.provider_id, organiser=run.organiser_id, content=content.content, day=row.first_day
-            )
-        if item is None:
-            missing.append(customership.voucher.number)
-            continue
-        amount = to_cents(item.unit_price * Decimal(row.days) / Decimal(days_in_month))
-        lines[customership.provider_id].append(PaymentLine(customership=customership, days=row.days, amount=amount))
-    if missing:
-        numbers = ", ".join(sorted(set(missing))[:MAX_LISTED]) + (" …" if len(set(missing)) > MAX_LISTED else "")
-        raise DomainError(
-            "capitation_price_missing",
-            _(
-                "Kapitaatiomaksua ei voi laskea: kuukausihintaa ei löydy palveluntuottajan hinnastosta "
-                "tai ostovoimalta puuttuu kuukausisisältö (ostovoimat %(numbers)s). Korjaa hinnasto ja käynnistä uudelleen."
-            )
-            % {"numbers": numbers},
-        )
-    return lines
-
-
-def _event_lines(*, run: PaymentRun) -> tuple[dict[int, list[PaymentLine]], list]:
-    """Approved events up to the month's end not paid before: their voucher share (credits deduct)."""
-    last = month_bounds(run.month)[1]
-    events = list(payable_events(organiser_id=run.organiser_id, last_day=last))
-    lines = defaultdict(list)
-    for event in events:
-        if not EventStatus.can_move(event.status, EventStatus.SETTLED):  # the query asks for approved ones
-            continue
-        lines[event.reservation.provider_id].append(PaymentLine(event=event, amount=event.voucher_share))
-    return lines, events
-
-
-def _compute(*, user, run: PaymentRun) -> None:
-    capitation = _capitation_lines(run=run)
-    _progress(run, 40)
-    events_by_provider, events = _event_lines(run=run)
-    _progress(run, 70)
-    providers = sorted(set(capitation) | set(events_by_provider))
-    all_lines = []
-    for provider_id in providers:
-        lines = capitation.get(provider_id, []) + events_by_provider.get(provider_id, [])
-        payment = Payment.objects.create(run=run, provider_id=provider_id, amount=sum((l.amount for l in lines), Decimal("0.00")))
-        for line in lines:
-            line.payment = payment
-        all_lines.extend(lines)
-    PaymentLine.objects.bulk_create(all_lines)
-    _progress(run, 90)
-    events_settle(user=user, event_ids=[event.pk for event in events], payment_run_id=run.pk)
-    _move(run, PaymentRun.Status.READY)
-    run.progress = 100
-    run.save(update_fields=["status", "progress"])
-    total = sum((line.amount for line in all_lines), Decimal("0.00"))
-    _audit(
-        user=user, run=run,
-        what=f"Maksatus {_month_label(run.month)} laskettu: {len(providers)} palveluntuottajaa, "
-        f"{len(all_lines)} riviä, {number_format(total, 2)} €",
+def system_user():
+    """Who the monthly schedule acts as in the history and the audit log: an account that cannot log in."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"first_name": "PSOP", "last_name": "automaattinen maksatus", "is_active": False}
     )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
 
 
-# --- the services ---------------------------------------------------------------------------------
+# --- starting a run: by hand or by the schedule --------------------------------------------------
+
+
+def _queue(run: PaymentRun) -> None:
+    """Queue the run's computation, in the caller's transaction: the job exists exactly when the
+    run does. A queueing lock keeps it to one waiting job per run."""
+    from payments.tasks import compute_payment_run  # the tasks module imports these services
+
+    run.status, run.phase, run.progress, run.error = PaymentRun.Status.RUNNING, PaymentRun.Phase.QUEUED, 0, ""
+    run.queued_at, run.started_at, run.finished_at = timezone.now(), None, None
+    run.save(update_fields=["status", "phase", "progress", "error", "queued_at", "started_at", "finished_at"])
+    try:
+        compute_payment_run.configure(lock=f"payment-run-{run.pk}", queueing_lock=f"payment-run-{run.pk}").defer(
+            run_id=run.pk
+        )
+    except AlreadyEnqueued:
+        pass  # a job for this run is already waiting
+
+
+def _start(*, organiser_id: int, month: dt.date, user) -> PaymentRun:
+    """The organiser's run of ``month``: made and queued now (``just_started``), started again if
+    it failed, or the one that exists. The unique run per organiser and month decides a race."""
+    existing = PaymentRun.objects.select_for_update().filter(organiser_id=organiser_id, month=month).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                run = PaymentRun.objects.create(organiser_id=organiser_id, month=month, created_by=user)
+        except IntegrityError:
+            # Another start of the same month won the race: use its run.
+            existing = PaymentRun.objects.filter(organiser_id=organiser_id, month=month).first()
+            if existing is None:
+                raise DomainError(
+                    "run_conflict", _("Saman kuukauden maksatus käynnistettiin juuri toisaalla. Yritä uudelleen.")
+                ) from None
+        else:
+            _queue(run)
+            run.just_started = True
+            return run
+    if existing.status == PaymentRun.Status.FAILED:
+        _move(existing, PaymentRun.Status.RUNNING)
+        _queue(existing)
+        existing.just_started = True
+        return existing
+    existing.just_started = False
+    return existing
 
 
 @transaction.atomic
 def payment_run_start(*, user, month: dt.date) -> PaymentRun:
-    """Start (and compute) the organiser's payment run for ``month``. A month is run once: starting
-    it again, or at the same moment from elsewhere, returns the run that exists. The returned run's
-    ``just_started`` says whether this call made it."""
+    """Organiser staff start the run of a month that has ended ("Käynnistä maksatus"). It returns
+    at once; a background job computes it. Starting a month again returns its run (a failed run is
+    started again). The returned run's ``just_started`` says whether this call queued it."""
     organiser_id = _organiser_id(user)
     _check_month(month)
-    existing = PaymentRun.objects.filter(organiser_id=organiser_id, month=month).first()
-    if existing is not None:
-        existing.just_started = False
-        return existing
-    try:
-        with transaction.atomic():
-            run = PaymentRun.objects.create(organiser_id=organiser_id, month=month, created_by=user)
-    except IntegrityError:
-        # Another start of the same month won the race (the unique constraint decided): use its run.
-        existing = PaymentRun.objects.filter(organiser_id=organiser_id, month=month).first()
-        if existing is None:
-            raise DomainError(
-                "run_conflict", _("Saman kuukauden maksatus käynnistettiin juuri toisaalla. Yritä uudelleen.")
-            ) from None
-        existing.just_started = False
-        return existing
-    run = PaymentRun.objects.select_for_update().select_related("organiser").get(pk=run.pk)
-    _compute(user=user, run=run)
-    run.just_started = True
+    run = _start(organiser_id=organiser_id, month=month, user=user)
+    if run.just_started:
+        _audit(user=user, run=run, what=f"Maksatus {_month_label(month)} käynnistetty")
     return run
+
+
+@transaction.atomic
+def payment_runs_start_monthly(*, day: dt.date) -> list[PaymentRun]:
+    """The schedule: on ``day`` (a Helsinki date), start for every organiser the run of the month
+    that ended before it. Idempotent: a month already started is left as it is."""
+    month = (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    user = system_user()
+    started = []
+    for organiser_id in Organiser.objects.order_by("pk").values_list("pk", flat=True):
+        run = _start(organiser_id=organiser_id, month=month, user=user)
+        if run.just_started:
+            started.append(run)
+    return started
+
+
+# --- computing a run (the background job) -----------------------------------------------------------
+
+
+class _Progress:
+    """The job's phase and percent, written through a connection of its own, so that the run's page
+    sees them while the computation's transaction is still open."""
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+        self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def __call__(self, phase: str, percent: int) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE payments_paymentrun SET phase = %s, progress = %s WHERE id = %s AND status = %s",
+                (phase, percent, self.run_id, PaymentRun.Status.RUNNING),
+            )
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def payment_run_compute(*, run_id: int) -> PaymentRun:
+    """Compute a queued run: lines, totals per provider, the events settled. All or nothing: on
+    failure nothing of it is written and the run shows why (in Finnish) and can be started again.
+    Running it again for a run that is no longer running does nothing."""
+    run = PaymentRun.objects.select_related("organiser", "created_by").get(pk=run_id)
+    if run.status != PaymentRun.Status.RUNNING:
+        return run
+    progress = _Progress(run_id)
+    try:
+        progress(PaymentRun.Phase.CAPITATION, 5)
+        PaymentRun.objects.filter(pk=run_id).update(started_at=timezone.now())
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # One computation of a run at a time, whichever worker runs it.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (7301, run_id))
+            run = PaymentRun.objects.select_related("organiser", "created_by").get(pk=run_id)
+            if run.status != PaymentRun.Status.RUNNING:
+                return run
+            providers, lines, total = computation.compute(run, progress=progress)
+            progress(PaymentRun.Phase.SETTLING, 75)
+            events_settle(user=run.created_by, events=run_events(run), payment_run_id=run.pk)
+            PaymentRun.objects.filter(pk=run_id).update(
+                status=PaymentRun.Status.READY, phase=PaymentRun.Phase.DONE, progress=100, finished_at=timezone.now()
+            )
+            _audit(
+                user=run.created_by, run=run,
+                what=f"Maksatus {_month_label(run.month)} laskettu: {providers} palveluntuottajaa, "
+                f"{lines} riviä, {number_format(total, 2)} €",
+            )
+    except DomainError as error:
+        _failed(run_id, error.message)
+    except Exception:
+        logger.exception("Payment run %s failed", run_id)
+        _failed(run_id, _("Maksatuksen laskenta keskeytyi odottamattomaan virheeseen. Käynnistä se uudelleen."))
+        raise
+    finally:
+        progress.close()
+    return PaymentRun.objects.select_related("organiser").get(pk=run_id)
+
+
+def _failed(run_id: int, message: str) -> None:
+    PaymentRun.objects.filter(pk=run_id, status=PaymentRun.Status.RUNNING).update(
+        status=PaymentRun.Status.FAILED, phase=PaymentRun.Phase.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def is_stuck(run: PaymentRun, *, now=None) -> bool:
+    """Queued for over a minute and no worker has taken it: no background worker is running."""
+    now = now or timezone.now()
+    return (
+        run.status == PaymentRun.Status.RUNNING
+        and run.started_at is None
+        and run.queued_at is not None
+        and now - run.queued_at > STUCK_AFTER
+    )
+
+
+# --- approving and paying ------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -194,8 +259,7 @@ def payment_run_approve(*, user, run) -> PaymentRun:
     run.approved_by = user
     run.approved_at = timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
-    event_ids = list(run_events(run).values_list("pk", flat=True))
-    events_note_payment_approved(user=user, event_ids=event_ids, payment_run_id=run.pk)
+    events_note_payment_approved(user=user, events=run_events(run), payment_run_id=run.pk)
     _audit(user=user, run=run, what=f"Maksatus {_month_label(run.month)} hyväksytty")
     return run
 
@@ -207,11 +271,9 @@ def payment_run_mark_paid(*, user, run) -> int:
     run = _locked_run(user, run)
     if run.status != PaymentRun.Status.APPROVED:
         raise DomainError("run_not_approved", _("Vain hyväksytyn maksatuksen voi merkitä maksetuksi."))
-    events = list(
-        run_events(run).filter(status=EventStatus.SETTLED).select_for_update(of=("self",)).only("pk", "reservation_id", "status")
-    )
-    if not events:
+    settled = run_events(run).filter(status=EventStatus.SETTLED)
+    if not settled.select_for_update(of=("self",)).exists():
         raise DomainError("run_already_paid", _("Maksatuksen tapahtumat on jo merkitty maksetuiksi."))
-    paid = events_mark_paid(user=user, event_ids=[event.pk for event in events], payment_run_id=run.pk)
+    paid = events_mark_paid(user=user, events=run_events(run), payment_run_id=run.pk)
     _audit(user=user, run=run, what=f"Maksatus {_month_label(run.month)} merkitty maksetuksi: {paid} tapahtumaa")
     return paid

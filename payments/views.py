@@ -1,6 +1,8 @@
 """Maksatus: the organiser's monthly payment runs. Organiser users only; for anyone else the
 pages do not exist (404), and someone else's run is a 404 too."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -43,6 +45,7 @@ def _detail_page(request, run, *, form=None, notice="", error=""):
         "form": form or RunActionForm(),
         "notice": notice,
         "error": error,
+        "stuck": services.is_stuck(run),
         "has_settled_events": run.status == PaymentRun.Status.APPROVED
         and run_lines(run).filter(event__status=EventStatus.SETTLED).exists(),
     }
@@ -58,7 +61,8 @@ def _list_page(request, *, form):
 @organiser_only
 def run_list(request):
     """The organiser's runs, newest month first, and the form that starts a month's run."""
-    form = RunStartForm(request.POST or None, initial={"kuukausi": f"{today():%Y-%m}"})
+    last_month = today().replace(day=1) - dt.timedelta(days=1)
+    form = RunStartForm(request.POST or None, initial={"kuukausi": f"{last_month:%Y-%m}"})
     if request.method == "POST" and form.is_valid():
         try:
             run = services.payment_run_start(user=request.user, month=form.cleaned_data["kuukausi"])
@@ -67,7 +71,7 @@ def run_list(request):
         else:
             label = f"{run.month.month}/{run.month.year}"
             if run.just_started:
-                notice = _("Maksatus %(month)s laskettu. Tarkasta ja hyväksy se.") % {"month": label}
+                notice = _("Maksatus %(month)s käynnistetty; se lasketaan taustalla.") % {"month": label}
             else:
                 notice = _("Kuukauden %(month)s maksatus on jo tehty; tässä se on.") % {"month": label}
             if wants_fragment(request, "panel"):
@@ -91,7 +95,10 @@ def run_detail(request, run_id):
     if not form.is_valid():
         return _detail_page(request, run, form=form, error=_("Tuntematon toiminto."))
     try:
-        if form.cleaned_data["toiminto"] == "hyvaksy":
+        if form.cleaned_data["toiminto"] == "uudelleen":
+            services.payment_run_start(user=request.user, month=run.month)
+            notice = _("Maksatus käynnistetty uudelleen; se lasketaan taustalla.")
+        elif form.cleaned_data["toiminto"] == "hyvaksy":
             services.payment_run_approve(user=request.user, run=run)
             notice = _("Maksatus hyväksytty. Sen tapahtumia ei voi enää muuttaa; korjaus tehdään hyvityksellä.")
         else:

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "django_htmx",
     "axes",
+    "procrastinate.contrib.django",
     "audit",
     "organisations",
     "vouchers",

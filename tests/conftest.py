@@ -79,3 +79,39 @@ def axe():
     from axe_playwright_python.sync_playwright import Axe
 
     return Axe()
+
+
+@pytest.fixture(autouse=True)
+def procrastinate_jobs():
+    """Background jobs go to procrastinate's in-memory connector in tests: nothing reaches a
+    worker unless a test runs the jobs (``run_jobs``)."""
+    from procrastinate.contrib.django import app
+    from procrastinate.testing import InMemoryConnector
+
+    connector = InMemoryConnector()
+    with app.replace_connector(connector):
+        yield connector
+
+
+def run_queued_jobs(connector) -> int:
+    """Run every waiting job in this thread, as a worker would (jobs they queue run too), and
+    return how many ran. In this thread the jobs see the test's own transaction."""
+    from procrastinate.contrib.django import app
+
+    ran = 0
+    while waiting := [job for job in connector.jobs.values() if job["status"] == "todo"]:
+        for job in waiting:
+            job["status"] = "doing"
+            try:
+                app.tasks[job["task_name"]](**job["args"])
+            except Exception:
+                job["status"] = "failed"
+                raise
+            job["status"] = "succeeded"
+            ran += 1
+    return ran
+
+
+@pytest.fixture
+def run_jobs(procrastinate_jobs):
+    return lambda: run_queued_jobs(procrastinate_jobs)

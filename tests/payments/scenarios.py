@@ -107,3 +107,18 @@ def frozen_today(monkeypatch):
         monkeypatch.setattr(payments.views, "today", lambda: day)
 
     return _freeze
+
+
+def start_and_compute(*, user, month):
+    """"Käynnistä maksatus", then what the background worker does with the queued job."""
+    from payments.models import PaymentRun
+    from payments.services import payment_run_start
+    from procrastinate.contrib.django import app
+    from tests.conftest import run_queued_jobs
+
+    run = payment_run_start(user=user, month=month)
+    run_queued_jobs(app.connector)
+    just_started = run.just_started
+    run = PaymentRun.objects.get(pk=run.pk)
+    run.just_started = just_started
+    return run

@@ -12,7 +12,7 @@ from tests.payments.scenarios import event, reservation_of
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 
-def test_payment_run_flow__start_a_month_and_approve(page, browser_login, axe):
+def test_payment_run_flow__start_a_month_watch_it_computed_and_approve(page, browser_login, axe, run_jobs):
     organiser = OrganiserFactory()
     user = organiser_user(organiser, username="maksaja")
     reservation = reservation_of(organiser)
@@ -25,9 +25,14 @@ def test_payment_run_flow__start_a_month_and_approve(page, browser_login, axe):
     page.get_by_label("Kuukausi").fill("2025-06")
     page.get_by_role("button", name="Käynnistä maksatus").click()
 
-    page.get_by_text("Maksatus 6/2025 laskettu").wait_for()
+    page.get_by_text("Maksatus 6/2025 käynnistetty; se lasketaan taustalla.").wait_for()
     run = PaymentRun.objects.get(organiser=organiser)
     assert page.url.endswith(f"/maksatus/{run.pk}/")
+    assert "Odottaa taustatyötä" in page.locator("#panel").inner_text()
+
+    assert run_jobs() == 1  # the background worker computes it; the page, polling, shows the result
+    page.get_by_role("button", name="Hyväksy maksatus").wait_for()
+    assert "Valmis tarkastettavaksi" in page.locator("#panel").inner_text()
     assert "37,50 €" in page.locator("#panel").inner_text()
     violations = axe.run(page).response["violations"]
     assert not [v["id"] for v in violations if v["impact"] in ("serious", "critical")], violations

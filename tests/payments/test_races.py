@@ -9,6 +9,8 @@ from events.models import EventChange, EventStatus
 from organisations.models import Membership
 from payments.models import Payment, PaymentLine, PaymentRun
 from payments.services import payment_run_start
+from procrastinate.contrib.django import app
+from tests.conftest import run_queued_jobs
 from tests.customers.scenarios import run_at_once
 from tests.factories import OrganiserFactory, organiser_user
 from tests.payments.scenarios import capitation_voucher, customership, event, priced_provider, reservation_of
@@ -33,6 +35,7 @@ def test_payment_run_start__two_at_once__exactly_one_run_and_no_duplicate_lines(
 
     assert [kind for kind, _ in results] == ["ok", "ok"], results
     assert results[0][1] == results[1][1]  # the loser got the winner's run
+    assert run_queued_jobs(app.connector) == 1  # one job was queued: computed once
     run = PaymentRun.objects.get(organiser=organiser, month=JUNE_2025)
     assert run.status == PaymentRun.Status.READY
     assert Payment.objects.filter(run=run).count() == 2
@@ -59,5 +62,6 @@ def test_payment_run_start__two_months_at_once__each_event_paid_once():
     )
 
     assert [kind for kind, _ in results] == ["ok", "ok"], results
+    assert run_queued_jobs(app.connector) == 2
     assert PaymentLine.objects.filter(event__reservation=reservation).count() == 10
     assert sum(Payment.objects.filter(run__organiser=organiser).values_list("amount", flat=True)) == D("10.00")

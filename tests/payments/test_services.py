@@ -15,7 +15,15 @@ from payments.models import Payment, PaymentLine, PaymentRun
 from payments.services import payment_run_approve, payment_run_mark_paid, payment_run_start
 from tests.events.scenarios import days_ago, priced_reservation
 from tests.factories import EventFactory, OrganiserFactory, organiser_user, provider_user
-from tests.payments.scenarios import capitation_voucher, credit, customership, event, priced_provider, reservation_of
+from tests.payments.scenarios import (
+    capitation_voucher,
+    credit,
+    customership,
+    event,
+    priced_provider,
+    reservation_of,
+    start_and_compute,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +50,7 @@ def test_payment_run_start__fee_65_eur_15_of_30_days_valid__pays_32_50(organiser
     provider = priced_provider(voucher, fee=D("65.00"))
     row = customership(voucher, provider, start=dt.date(2025, 6, 16))
 
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
 
     line = PaymentLine.objects.get(payment__run=run)
     assert (line.customership_id, line.days, line.amount) == (row.pk, 15, D("32.50"))
@@ -58,7 +66,7 @@ def test_payment_run_start__february_2028_leap_year__29_days(organiser, staff, f
     customership(whole, provider, start=dt.date(2028, 1, 1))
     customership(half, provider, start=dt.date(2028, 2, 15))  # 15.–29.2.: 15 of 29 days
 
-    run = payment_run_start(user=staff, month=dt.date(2028, 2, 1))
+    run = start_and_compute(user=staff, month=dt.date(2028, 2, 1))
 
     lines = {line.customership.voucher_id: (line.days, line.amount) for line in PaymentLine.objects.filter(payment__run=run)}
     assert lines == {whole.pk: (29, D("65.00")), half.pk: (15, D("33.62"))}  # 65 × 15 / 29 = 33,6206… → 33,62
@@ -71,7 +79,7 @@ def test_payment_run_start__customership_switch_mid_month__days_split_between_pr
     customership(voucher, first, start=dt.date(2025, 1, 1), end=dt.date(2025, 6, 10))
     customership(voucher, second, start=dt.date(2025, 6, 11))
 
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
 
     days = {line.payment.provider_id: line.days for line in PaymentLine.objects.filter(payment__run=run)}
     assert days == {first.pk: 10, second.pk: 20}
@@ -84,7 +92,7 @@ def test_payment_run_start__voucher_closed_mid_month__paid_through_the_closing_d
     provider = priced_provider(voucher, fee=D("60.00"))
     customership(voucher, provider, start=dt.date(2025, 1, 1))
 
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
 
     assert amounts_by_provider(run) == {provider.pk: D("12.00")}  # 60 × 6 / 30
 
@@ -95,12 +103,11 @@ def test_payment_run_start__no_monthly_price__refused_and_nothing_written(organi
     customership(voucher, provider, start=dt.date(2025, 1, 1))
     before = written()
 
-    with pytest.raises(DomainError) as error:
-        payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
 
-    assert error.value.code == "capitation_price_missing"
-    assert voucher.number in error.value.message
-    assert written() == before
+    assert (run.status, run.phase) == (PaymentRun.Status.FAILED, PaymentRun.Phase.FAILED)
+    assert "kuukausihintaa ei löydy" in run.error and voucher.number in run.error
+    assert written()[1:] == before[1:]  # the run shows the failure; no payment, line or history
 
 
 # --- events: their voucher share -----------------------------------------------------------------------
@@ -115,7 +122,7 @@ def test_payment_run_start__events_voucher_shares_summed_per_provider(organiser,
     e3 = event(purchased, day=dt.date(2025, 6, 30), share=D("40.00"))  # purchased service: in full
     e4 = event(other, day=dt.date(2025, 6, 1), share=D("7.25"))
 
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
 
     assert amounts_by_provider(run) == {reservation.provider_id: D("77.50"), other.provider_id: D("7.25")}
     assert set(PaymentLine.objects.filter(payment__run=run).values_list("event_id", flat=True)) == {e1.pk, e2.pk, e3.pk, e4.pk}
@@ -130,7 +137,7 @@ def test_payment_run_start__a_credit_deducts(organiser, staff):
     credit(original, share=D("15.00"))
     event(reservation, day=dt.date(2025, 6, 2), share=D("25.00"))
 
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
 
     assert amounts_by_provider(run) == {reservation.provider_id: D("10.00")}
     assert sorted(PaymentLine.objects.filter(payment__run=run).values_list("amount", flat=True)) == [D("-15.00"), D("25.00")]
@@ -139,11 +146,11 @@ def test_payment_run_start__a_credit_deducts(organiser, staff):
 def test_payment_run_start__event_paid_in_an_earlier_run__not_paid_twice(organiser, staff):
     reservation = reservation_of(organiser)
     may = event(reservation, day=dt.date(2025, 5, 10), share=D("15.00"))
-    may_run = payment_run_start(user=staff, month=MAY_2025)
+    may_run = start_and_compute(user=staff, month=MAY_2025)
     late = event(reservation, day=dt.date(2025, 5, 28), share=D("12.00"))  # approved after May was run
     june = event(reservation, day=dt.date(2025, 6, 10), share=D("20.00"))
 
-    june_run = payment_run_start(user=staff, month=JUNE_2025)
+    june_run = start_and_compute(user=staff, month=JUNE_2025)
 
     assert PaymentLine.objects.get(payment__run=may_run).event_id == may.pk
     assert set(PaymentLine.objects.filter(payment__run=june_run).values_list("event_id", flat=True)) == {late.pk, june.pk}
@@ -160,7 +167,7 @@ def test_payment_run_start__unapproved_later_and_other_organisers_events__not_pa
     left_out.append(event(reservation_of(OrganiserFactory()), day=dt.date(2025, 6, 5), share=D("3.00")))
     paid = event(reservation, day=dt.date(2025, 6, 5), share=D("4.00"))
 
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
 
     assert list(PaymentLine.objects.filter(payment__run=run).values_list("event_id", flat=True)) == [paid.pk]
     for row in left_out:
@@ -173,18 +180,18 @@ def test_payment_run_start__history_and_audit_written(organiser, staff):
     reservation = reservation_of(organiser)
     paid = event(reservation, day=dt.date(2025, 6, 5), share=D("4.00"))
 
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
 
     change = EventChange.objects.get(event=paid)
     assert (change.action, change.changed_by, change.changes) == (
         "settle", staff, {"status": ["approved", "settled"], "payment_run": [None, run.pk]}
     )
-    entry = AuditEntry.objects.get(action="change", what__startswith="Maksatus 6/2025")
+    entry = AuditEntry.objects.get(action="change", what__startswith="Maksatus 6/2025 laskettu")
     assert entry.user == staff and "4,00 €" in entry.what
 
 
 def test_payment_run_start__nothing_to_pay__an_empty_ready_run(organiser, staff):
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
     assert (run.status, run.progress, run.payments.count()) == (PaymentRun.Status.READY, 100, 0)
 
 
@@ -194,7 +201,7 @@ def test_payment_run_start__nothing_to_pay__an_empty_ready_run(organiser, staff)
 def test_payment_run_start__second_start__returns_the_same_run_and_no_new_lines(organiser, staff):
     reservation = reservation_of(organiser)
     event(reservation, day=dt.date(2025, 6, 5), share=D("4.00"))
-    first = payment_run_start(user=staff, month=JUNE_2025)
+    first = start_and_compute(user=staff, month=JUNE_2025)
     event(reservation, day=dt.date(2025, 6, 6), share=D("5.00"))  # arrives after the run
     before = written()
 
@@ -207,13 +214,13 @@ def test_payment_run_start__second_start__returns_the_same_run_and_no_new_lines(
 
 def test_payment_run_start__same_month_of_another_organiser__its_own_run(organiser, staff):
     other = organiser_user(OrganiserFactory())
-    assert payment_run_start(user=staff, month=JUNE_2025).pk != payment_run_start(user=other, month=JUNE_2025).pk
+    assert start_and_compute(user=staff, month=JUNE_2025).pk != start_and_compute(user=other, month=JUNE_2025).pk
 
 
 @pytest.mark.parametrize(
     "month, code",
     [
-        (lambda: (today().replace(day=1) + dt.timedelta(days=32)).replace(day=1), "month_in_future"),
+        (lambda: (today().replace(day=1) + dt.timedelta(days=32)).replace(day=1), "month_not_ended"),
         (lambda: dt.date(2025, 6, 2), "month_invalid"),
         (lambda: "2025-06", "month_invalid"),
     ],
@@ -226,8 +233,11 @@ def test_payment_run_start__future_or_not_a_first_day__refused(organiser, staff,
     assert written() == before
 
 
-def test_payment_run_start__current_month__allowed(organiser, staff):
-    assert payment_run_start(user=staff, month=today().replace(day=1)).status == PaymentRun.Status.READY
+def test_payment_run_start__current_month__refused_until_it_has_ended(organiser, staff):
+    with pytest.raises(DomainError) as error:
+        start_and_compute(user=staff, month=today().replace(day=1))
+    assert error.value.code == "month_not_ended"
+    assert PaymentRun.objects.count() == 0
 
 
 def test_payment_run_start__provider_user__refused(organiser):
@@ -242,7 +252,7 @@ def test_payment_run_start__provider_user__refused(organiser):
 
 @pytest.mark.parametrize("role", [Membership.Role.ORGANISER_ADMIN, Membership.Role.ORGANISER_STAFF])
 def test_payment_run_approve__ready__approved_by_organiser_admin_or_staff(organiser, staff, role):
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
     approver = organiser_user(organiser, role=role)
 
     payment_run_approve(user=approver, run=run)
@@ -253,14 +263,14 @@ def test_payment_run_approve__ready__approved_by_organiser_admin_or_staff(organi
 
 
 def test_payment_run_approve__twice__refused(organiser, staff):
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
     payment_run_approve(user=staff, run=run)
     with pytest.raises(DomainError, match="jo hyväksytty"):
         payment_run_approve(user=staff, run=run)
 
 
 def test_payment_run_approve__running__refused(organiser, staff):
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
     PaymentRun.objects.filter(pk=run.pk).update(status=PaymentRun.Status.RUNNING)
     with pytest.raises(DomainError, match="vielä käynnissä"):
         payment_run_approve(user=staff, run=run)
@@ -268,7 +278,7 @@ def test_payment_run_approve__running__refused(organiser, staff):
 
 @pytest.mark.parametrize("who", ["provider", "other organiser"])
 def test_payment_run_approve__someone_else__refused_and_nothing_written(organiser, staff, who):
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
     user = provider_user() if who == "provider" else organiser_user(OrganiserFactory())
     with pytest.raises(DomainError):
         payment_run_approve(user=user, run=run)
@@ -276,7 +286,7 @@ def test_payment_run_approve__someone_else__refused_and_nothing_written(organise
     assert run.status == PaymentRun.Status.READY and run.approved_by is None
 
 
-def test_payment_run_approve__events_locked__provider_cannot_edit_or_delete(organiser, staff):
+def test_payment_run_approve__events_locked__provider_cannot_edit_or_delete(organiser, staff, frozen_today):
     reservation = priced_reservation(organiser=organiser)
     provider = provider_user(reservation.provider)
     paid = EventFactory(reservation=reservation, date=days_ago(1), status=EventStatus.APPROVED)
@@ -284,7 +294,8 @@ def test_payment_run_approve__events_locked__provider_cannot_edit_or_delete(orga
     event_update(user=provider, event_id=paid.pk, date=days_ago(1), quantity=D("1"), note="ennen maksatusta")
     paid.refresh_from_db()
     assert paid.status == EventStatus.APPROVED
-    run = payment_run_start(user=staff, month=paid.date.replace(day=1))
+    frozen_today((paid.date.replace(day=1) + dt.timedelta(days=32)).replace(day=1))  # the month has ended
+    run = start_and_compute(user=staff, month=paid.date.replace(day=1))
     payment_run_approve(user=staff, run=run)
 
     with pytest.raises(DomainError) as update_error:
@@ -301,7 +312,7 @@ def test_payment_run_approve__events_locked__provider_cannot_edit_or_delete(orga
 def test_payment_run_mark_paid__approved__events_paid(organiser, staff):
     reservation = reservation_of(organiser)
     paid = event(reservation, day=dt.date(2025, 6, 5), share=D("4.00"))
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
     with pytest.raises(DomainError, match="Vain hyväksytyn"):
         payment_run_mark_paid(user=staff, run=run)
     payment_run_approve(user=staff, run=run)

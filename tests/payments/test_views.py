@@ -15,9 +15,16 @@ from audit.models import AuditEntry
 from events.models import EventStatus
 from organisations.models import Membership
 from payments.models import PaymentLine, PaymentRun
-from payments.services import payment_run_start
 from tests.factories import OrganiserFactory, organiser_user, provider_user
-from tests.payments.scenarios import capitation_voucher, credit, customership, event, priced_provider, reservation_of
+from tests.payments.scenarios import (
+    capitation_voucher,
+    credit,
+    customership,
+    event,
+    priced_provider,
+    reservation_of,
+    start_and_compute,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +43,7 @@ def run(organiser, staff):
     credit(original, share=D("15.00"))
     event(reservation, day=dt.date(2025, 6, 3), share=D("15.00"), total=D("25.00"))
     event(reservation, day=dt.date(2025, 6, 4), share=D("22.50"))
-    return payment_run_start(user=staff, month=JUNE_2025)
+    return start_and_compute(user=staff, month=JUNE_2025)
 
 
 def urls(run) -> list[str]:
@@ -106,7 +113,7 @@ def test_run_list__full_page_and_fragment(client, run, staff):
     assert "HX-Request" in page["Vary"]
 
 
-def test_run_list__post_a_month__run_started_and_redirected_to_it(client, organiser, staff):
+def test_run_list__post_a_month__run_queued_at_once_and_redirected_to_it(client, organiser, staff, run_jobs):
     reservation = reservation_of(organiser)
     event(reservation, day=dt.date(2025, 6, 3), share=D("15.00"))
     client.force_login(staff)
@@ -115,7 +122,14 @@ def test_run_list__post_a_month__run_started_and_redirected_to_it(client, organi
 
     run = PaymentRun.objects.get(organiser=organiser)
     assert response.status_code == 302 and response["Location"] == reverse("payments:detail", args=[run.pk])
-    assert "Maksatus 6/2025 laskettu" in client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "Maksatus 6/2025 käynnistetty; se lasketaan taustalla." in page
+    assert (run.status, run.phase) == (PaymentRun.Status.RUNNING, PaymentRun.Phase.QUEUED)
+    assert "Odottaa taustatyötä" in page and 'hx-trigger="every 1s"' in page
+    assert run_jobs() == 1  # the worker computes it
+    run.refresh_from_db()
+    assert (run.status, run.progress) == (PaymentRun.Status.READY, 100)
+    assert "15,00 €" in client.get(response["Location"]).content.decode()
     response = client.post(reverse("payments:list"), {"kuukausi": "6/2025"})  # again: the same run
     assert response["Location"] == reverse("payments:detail", args=[run.pk])
     assert "on jo tehty" in client.get(response["Location"]).content.decode()
@@ -128,7 +142,7 @@ def test_run_list__htmx_post__the_runs_panel_in_place_and_its_url_pushed(client,
     run = PaymentRun.objects.get(organiser=organiser)
     assert response.status_code == 200
     assert response["HX-Push-Url"] == reverse("payments:detail", args=[run.pk])
-    assert "Hyväksy maksatus" in response.content.decode()
+    assert "lasketaan taustalla" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -138,7 +152,7 @@ def test_run_list__htmx_post__the_runs_panel_in_place_and_its_url_pushed(client,
         ("kesäkuu", "Anna kuukausi muodossa vvvv-kk"),
         ("2025-13", "Anna kuukausi muodossa vvvv-kk"),
         ("1999-12", "Anna kuukausi muodossa vvvv-kk"),
-        ("9999-12", "Maksatusta ei voi tehdä tulevalle kuukaudelle."),
+        ("9999-12", "Kuukauden maksatuksen voi käynnistää vasta, kun kuukausi on päättynyt."),
         ("2025-06\x00", "ei sallita"),
     ],
 )
@@ -178,11 +192,14 @@ def test_run_detail__fragment_for_the_panel_only(client, run, staff):
     assert "<html" in other_target.content.decode()
 
 
-def test_run_detail__running__the_panel_polls_itself_every_2_s(client, run, staff):
-    PaymentRun.objects.filter(pk=run.pk).update(status=PaymentRun.Status.RUNNING, progress=40)
+def test_run_detail__running__the_panel_polls_itself_every_second_and_names_the_phase(client, run, staff):
+    PaymentRun.objects.filter(pk=run.pk).update(
+        status=PaymentRun.Status.RUNNING, progress=40, phase=PaymentRun.Phase.EVENTS
+    )
     client.force_login(staff)
     body = client.get(reverse("payments:detail", args=[run.pk]), headers=HTMX_PANEL).content.decode()
-    assert 'hx-trigger="every 2s"' in body
+    assert 'hx-trigger="every 1s"' in body and "Kootaan tapahtumia" in body
+    assert "Taustatyö ei ole käynnissä" not in body
     assert f'hx-get="{reverse("payments:detail", args=[run.pk])}"' in body and 'hx-target="#panel"' in body
     assert 'value="40"' in body and "Käynnissä" in body
     assert "Hyväksy maksatus" not in body
@@ -222,7 +239,7 @@ def test_run_detail__queries_do_not_grow_with_lines(client, organiser, staff, dj
         customership(voucher, priced_provider(voucher), start=month, end=month + dt.timedelta(days=count))
         for day in range(count):
             event(reservation, day=month + dt.timedelta(days=day), share=D("1.00"))
-        run = payment_run_start(user=staff, month=month)
+        run = start_and_compute(user=staff, month=month)
         return reverse("payments:detail", args=[run.pk])
 
     small, large = page_of(dt.date(2025, 3, 1), 1), page_of(dt.date(2025, 6, 1), 25)
@@ -292,7 +309,7 @@ def test_export__a_formula_looking_provider_name__kept_as_text(client, organiser
     reservation.provider.name = "=HYPERLINK(\"http://x\")"
     reservation.provider.save()
     event(reservation, day=dt.date(2025, 6, 3), share=D("1.00"))
-    run = payment_run_start(user=staff, month=JUNE_2025)
+    run = start_and_compute(user=staff, month=JUNE_2025)
     client.force_login(staff)
     rows = list(csv.reader(io.StringIO(client.get(reverse("payments:export_csv", args=[run.pk])).content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][0].startswith("'=")

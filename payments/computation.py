@@ -1,0 +1,198 @@
+"""What a payment run pays, computed in the database, set-based: no Python loop over rows.
+
+One transaction (the caller's): the lines are gathered into a temporary table, checked,
+summed per provider (GROUP BY) and written with ``INSERT … SELECT``; the events they pay are
+settled by ``events.services.events_settle`` (one UPDATE, history with INSERT … SELECT). A
+failure rolls everything back: no half-written run.
+
+- Capitation: each customership valid in the month, its monthly fee (the price valid on its
+  first valid day in the month, ``vouchers.selectors.price_items_valid_on``) pro rata by its
+  valid days (``customers.selectors.customerships_valid_in_month``), rounded half-up to cents.
+- Late changes: for each earlier month the organiser has already run (up to a year back), what
+  each customership is due now minus what it was paid for that month becomes a correction line
+  naming that month (``for_month``): a customership created late is paid, one ended late is
+  deducted. Nothing is paid twice.
+- Events: approved events up to the month's end that no line pays yet (credits too: they
+  deduct), each for the month of its date; a late-approved event of an earlier month is paid
+  here, naming its month.
+"""
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import DecimalField, Exists, F, OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from core.dates import month_bounds
+from core.errors import DomainError
+from customers.selectors import customerships_valid_in_month
+from events.models import Event, EventStatus
+from payments.models import PaymentLine, PaymentRun
+from vouchers.models import ContentUnit, VoucherContent
+from vouchers.selectors import price_items_valid_on
+
+LINES = "payment_run_lines"
+MAX_LISTED = 10  # vouchers named in one refusal
+CORRECTION_MONTHS = 12
+
+
+def _sql(queryset) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def capitation_due(*, organiser_id: int, month: dt.date):
+    """The customerships valid in ``month`` with ``fee`` (their monthly fee, None when the voucher
+    has no monthly content or the provider no valid price) and ``days``."""
+    monthly_content = (
+        VoucherContent.objects.filter(voucher=OuterRef("voucher"), content__unit=ContentUnit.MONTH)
+        .order_by("pk")
+        .values("content")[:1]
+    )
+    fee = price_items_valid_on(
+        OuterRef("first_day"),
+        content=OuterRef("monthly_content"),
+        provider=OuterRef("provider"),
+        organiser=OuterRef("voucher__organiser"),
+        service=OuterRef("voucher__service"),
+    ).order_by("pk").values("unit_price")[:1]
+    return (
+        customerships_valid_in_month(organiser_id=organiser_id, month=month)
+        .annotate(monthly_content=Subquery(monthly_content))
+        .annotate(fee=Subquery(fee, output_field=DecimalField(max_digits=10, decimal_places=2)))
+        .values(
+            due_id=F("pk"), due_provider=F("provider_id"), due_days=F("days"), due_fee=F("fee"),
+            due_number=F("voucher__number"),
+        )
+    )
+
+
+def create_lines_table(cursor) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {LINES}")  # another run computed earlier in this transaction
+    cursor.execute(
+        f"""CREATE TEMPORARY TABLE {LINES} (
+               provider_id bigint NOT NULL, customership_id bigint, event_id bigint, for_month date NOT NULL,
+               days integer, amount numeric(14, 2) NOT NULL, voucher_number varchar(20), priced boolean NOT NULL
+            ) ON COMMIT DROP"""
+    )
+
+
+def add_capitation(cursor, *, run, month: dt.date) -> None:
+    """Lines for ``month``'s capitation: what is due now minus what earlier runs paid for it."""
+    first, last = month_bounds(month)
+    due_sql, due_params = _sql(capitation_due(organiser_id=run.organiser_id, month=month))
+    cursor.execute(
+        f"""
+        INSERT INTO {LINES} (provider_id, customership_id, for_month, days, amount, voucher_number, priced)
+        SELECT COALESCE(due.due_provider, paid.provider_id), COALESCE(due.due_id, paid.customership_id), %s,
+               COALESCE(due.due_days, 0),
+               COALESCE(round(due.due_fee * due.due_days / %s, 2), 0) - COALESCE(paid.amount, 0),
+               due.due_number, due.due_id IS NULL OR due.due_fee IS NOT NULL
+          FROM ({due_sql}) AS due
+          FULL OUTER JOIN (
+               SELECT line.customership_id, payment.provider_id, SUM(line.amount) AS amount
+                 FROM payments_paymentline line
+                 JOIN payments_payment payment ON payment.id = line.payment_id
+                 JOIN payments_paymentrun paid_run ON paid_run.id = payment.run_id
+                WHERE paid_run.organiser_id = %s AND paid_run.id <> %s AND line.for_month = %s
+                  AND line.customership_id IS NOT NULL
+                GROUP BY line.customership_id, payment.provider_id
+          ) AS paid ON paid.customership_id = due.due_id
+        """,
+        (first, (last - first).days + 1, *due_params, run.organiser_id, run.pk, first),
+    )
+    if month != run.month:  # a correction only where something changed
+        cursor.execute(
+            f"DELETE FROM {LINES} WHERE customership_id IS NOT NULL AND for_month = %s AND amount = 0", (first,)
+        )
+
+
+def check_priced(cursor) -> None:
+    """Refused as a whole when a customership has no monthly fee: nothing paid wrong or left out."""
+    cursor.execute(
+        f"SELECT DISTINCT voucher_number FROM {LINES} WHERE NOT priced ORDER BY voucher_number LIMIT %s",
+        (MAX_LISTED + 1,),
+    )
+    missing = [row[0] for row in cursor.fetchall()]
+    if missing:
+        numbers = ", ".join(missing[:MAX_LISTED]) + (" …" if len(missing) > MAX_LISTED else "")
+        raise DomainError(
+            "capitation_price_missing",
+            _(
+                "Kapitaatiomaksua ei voi laskea: kuukausihintaa ei löydy palveluntuottajan hinnastosta "
+                "tai ostovoimalta puuttuu kuukausisisältö (ostovoimat %(numbers)s). Korjaa hinnasto ja käynnistä uudelleen."
+            )
+            % {"numbers": numbers},
+        )
+
+
+def payable_events(*, organiser_id: int, last_day: dt.date):
+    """Approved events of the organiser's vouchers on or before ``last_day`` that no line pays
+    (credits too: they deduct). Locked, so that two runs take turns and an edit waits."""
+    return (
+        Event.objects.select_for_update(of=("self",))
+        .filter(reservation__voucher__organiser_id=organiser_id, status=EventStatus.APPROVED, date__lte=last_day)
+        .exclude(Exists(PaymentLine.objects.filter(event_id=OuterRef("pk"))))
+        .values(
+            picked_id=F("pk"), picked_provider=F("reservation__provider_id"), picked_share=F("voucher_share"),
+            picked_date=F("date"),
+        )
+    )
+
+
+def add_events(cursor, *, run) -> None:
+    sql, params = _sql(payable_events(organiser_id=run.organiser_id, last_day=month_bounds(run.month)[1]))
+    cursor.execute(
+        f"""
+        WITH picked AS ({sql})
+        INSERT INTO {LINES} (provider_id, event_id, for_month, amount, priced)
+        SELECT picked_provider, picked_id, date_trunc('month', picked_date)::date, picked_share, true FROM picked
+        """,
+        params,
+    )
+
+
+def write_payments(cursor, *, run) -> tuple[int, int, object]:
+    """Totals per provider, then the lines under them. Returns (providers, lines, total)."""
+    cursor.execute(
+        f"""INSERT INTO payments_payment (run_id, provider_id, amount)
+            SELECT %s, provider_id, SUM(amount) FROM {LINES} GROUP BY provider_id""",
+        (run.pk,),
+    )
+    cursor.execute(
+        f"""INSERT INTO payments_paymentline (payment_id, event_id, customership_id, days, amount, for_month)
+            SELECT payment.id, line.event_id, line.customership_id, line.days, line.amount, line.for_month
+              FROM {LINES} line JOIN payments_payment payment
+                ON payment.run_id = %s AND payment.provider_id = line.provider_id""",
+        (run.pk,),
+    )
+    cursor.execute(f"SELECT COUNT(DISTINCT provider_id), COUNT(*), COALESCE(SUM(amount), 0) FROM {LINES}")
+    return cursor.fetchone()
+
+
+def correction_months(run) -> list[dt.date]:
+    """Earlier months of the organiser that have a computed run, up to a year back, oldest first."""
+    earliest = run.month.replace(year=run.month.year - 1)
+    return list(
+        PaymentRun.objects.filter(
+            organiser_id=run.organiser_id, month__lt=run.month, month__gte=earliest,
+            status__in=[PaymentRun.Status.READY, PaymentRun.Status.APPROVED],
+        )
+        .order_by("month")
+        .values_list("month", flat=True)
+    )
+
+
+def compute(run, *, progress) -> tuple[int, int, object]:
+    """Fill the run's payments and lines. ``progress(phase, percent)`` reports along the way."""
+    Phase = PaymentRun.Phase
+    with connection.cursor() as cursor:
+        create_lines_table(cursor)
+        progress(Phase.CAPITATION, 10)
+        for month in [*correction_months(run), run.month]:
+            add_capitation(cursor, run=run, month=month)
+        check_priced(cursor)
+        progress(Phase.EVENTS, 40)
+        add_events(cursor, run=run)
+        progress(Phase.TOTALS, 60)
+        return write_payments(cursor, run=run)

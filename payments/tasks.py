@@ -1,0 +1,32 @@
+"""Background jobs of payments (procrastinate, on PostgreSQL; workers may run on any machine).
+
+- ``compute_payment_run``: computes one queued run (queued by ``payment_run_start``).
+- ``start_monthly_payment_runs``: on the 1st of each month, starts every organiser's run of the
+  month that ended. The cron runs in UTC: 00:00 UTC is 02:00 (winter) or 03:00 (summer) in
+  Helsinki, already the 1st there. Idempotent: the run is unique per organiser and month, and a
+  queueing lock keeps one such job waiting at a time.
+"""
+
+import datetime as dt
+
+from procrastinate.contrib.django import app
+
+from payments import services
+
+def _helsinki_day(timestamp: int) -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    return dt.datetime.fromtimestamp(timestamp, tz=ZoneInfo(settings.TIME_ZONE)).date()
+
+
+@app.task(queue="payments", pass_context=False)
+def compute_payment_run(run_id: int) -> None:
+    services.payment_run_compute(run_id=run_id)
+
+
+@app.periodic(cron="0 0 1 * *", periodic_id="monthly-payment-runs")
+@app.task(queue="payments", queueing_lock="monthly-payment-runs", pass_context=False)
+def start_monthly_payment_runs(timestamp: int) -> None:
+    services.payment_runs_start_monthly(day=_helsinki_day(timestamp))
