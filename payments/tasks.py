@@ -13,6 +13,7 @@ from procrastinate.contrib.django import app
 
 from payments import services
 
+
 def _helsinki_day(timestamp: int) -> dt.date:
     from zoneinfo import ZoneInfo
 

@@ -1,17 +1,22 @@
-"""Migrate, load the training data into an empty database, and serve (used by `make run`)."""
+"""Migrate, load the training data into an empty database, and serve with a background worker
+(used by `make run`). The worker (procrastinate) computes payment runs and starts the monthly ones;
+Ctrl-C stops both."""
 
 import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psop.settings")
 
 import django  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 LOGINS = """
-  PSOP is at http://{address}/  (Ctrl-C stops the server and its database)
+  PSOP is at http://{address}/  (Ctrl-C stops the server, the background worker and the database)
 
   Logins (password for all: demo-salasana)
     tuottaja    admin of Hoiva Esimerkki Oy (provider)
@@ -33,7 +38,17 @@ def main() -> None:
         print("Loading the training data…")
         call_command("load_demo")
     print(LOGINS.format(address=address), flush=True)
-    call_command("runserver", address, use_reloader=False)
+    worker = subprocess.Popen([sys.executable, "manage.py", "procrastinate", "worker"], cwd=ROOT)
+    # A plain kill (SIGTERM) ends the server like Ctrl-C does, so that the worker is stopped too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    try:
+        call_command("runserver", address, use_reloader=False)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 if __name__ == "__main__":

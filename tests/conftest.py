@@ -82,12 +82,16 @@ def axe():
 
 
 @pytest.fixture(autouse=True)
-def procrastinate_jobs():
+def procrastinate_jobs(request):
     """Background jobs go to procrastinate's in-memory connector in tests: nothing reaches a
-    worker unless a test runs the jobs (``run_jobs``)."""
+    worker unless a test runs the jobs (``run_jobs``). Tests marked ``real_jobs`` queue them in
+    the test database instead, for a real worker process."""
     from procrastinate.contrib.django import app
     from procrastinate.testing import InMemoryConnector
 
+    if request.node.get_closest_marker("real_jobs"):
+        yield None
+        return
     connector = InMemoryConnector()
     with app.replace_connector(connector):
         yield connector

@@ -111,9 +111,10 @@ def frozen_today(monkeypatch):
 
 def start_and_compute(*, user, month):
     """"Käynnistä maksatus", then what the background worker does with the queued job."""
+    from procrastinate.contrib.django import app
+
     from payments.models import PaymentRun
     from payments.services import payment_run_start
-    from procrastinate.contrib.django import app
     from tests.conftest import run_queued_jobs
 
     run = payment_run_start(user=user, month=month)

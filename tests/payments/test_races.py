@@ -4,12 +4,12 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from procrastinate.contrib.django import app
 
 from events.models import EventChange, EventStatus
 from organisations.models import Membership
 from payments.models import Payment, PaymentLine, PaymentRun
 from payments.services import payment_run_start
-from procrastinate.contrib.django import app
 from tests.conftest import run_queued_jobs
 from tests.customers.scenarios import run_at_once
 from tests.factories import OrganiserFactory, organiser_user
