@@ -91,6 +91,7 @@ def test_three_runs_with_late_changes_between__each_paid_once_as_a_correction(or
     waiting = event(reservation, day=dt.date(2025, 1, 20), share=D("12.00"), status=EventStatus.UNDER_REVIEW)
 
     january = start_and_compute(user=staff, month=JAN)
+    assert january.status == PaymentRun.Status.READY
     assert paid(early, JAN) == D("16.00") and not PaymentLine.objects.filter(event=waiting).exists()
 
     # After January's run: a customership from 1.1. made late, the early one ended on 20.1., the event approved.
