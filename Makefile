@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test browser migrate demo stop-db outage-check bench scale clean
+.PHONY: run test install install-test browser migrate demo stop-db outage-check bench bench-scale scale clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -51,15 +51,28 @@ stop-db:
 	-$(PY) -m psop.devdb stop
 	-PSOP_PGDATA=$(CURDIR)/.pgdata-test $(PY) -m psop.devdb stop
 
-# Benchmarks live outside the test suite: they print figures and assert nothing.
+# Benchmarks live outside the test suite: they print figures and assert nothing. Both serve with
+# gunicorn (2 workers, DEBUG off) and time every page against the floor /terveys/ (scripts/bench.py);
+# `bench` on the training data (bench-results.json), `bench-scale` on the data of `make scale`
+# (bench-scale-results.json; BENCH_PGDATA=/path/to/pgdata to measure another embedded database).
+BENCH_PGDATA ?= $(CURDIR)/.pgdata
 bench: install
 	$(PY) -m psop.devdb exec -- $(PY) scripts/bench.py $(ROUNDS)
+
+bench-scale: install
+	PSOP_PGDATA=$(BENCH_PGDATA) $(PY) -m psop.devdb exec -- $(PY) scripts/bench.py --scale $(ROUNDS)
 
 # All of Finland on the embedded database (about 10 minutes): load_scale on top of the training
 # data; SCALE_ARGS="--scale 0.1 --seed 2" for less or other data. Outside the tests, like bench.
 scale: install
 	$(PY) -m psop.devdb exec -- $(PY) manage.py migrate --no-input
 	$(PY) -m psop.devdb exec -- $(PY) manage.py load_scale $(SCALE_ARGS)
+
+# Payment runs of the last ended month for every organiser, set-based, against the per-row code
+# they replaced (on one organiser), on whatever the database holds: run `make scale` first.
+bench-payments: install
+	$(PY) -m psop.devdb exec -- $(PY) manage.py migrate --no-input
+	$(PY) -m psop.devdb exec -- $(PY) scripts/bench_payments.py $(BENCH_ARGS)
 
 clean: stop-db
 	rm -rf .pgdata .pgdata-test staticfiles

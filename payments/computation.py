@@ -21,6 +21,7 @@ import datetime as dt
 
 from django.db import connection
 from django.db.models import DecimalField, Exists, F, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from core.dates import month_bounds
@@ -58,6 +59,7 @@ def capitation_due(*, organiser_id: int, month: dt.date):
     ).order_by("pk").values("unit_price")[:1]
     return (
         customerships_valid_in_month(organiser_id=organiser_id, month=month)
+        .order_by()
         .annotate(monthly_content=Subquery(monthly_content))
         .annotate(fee=Subquery(fee, output_field=DecimalField(max_digits=10, decimal_places=2)))
         .values(
@@ -196,3 +198,8 @@ def compute(run, *, progress) -> tuple[int, int, object]:
         add_events(cursor, run=run)
         progress(Phase.TOTALS, 60)
         return write_payments(cursor, run=run)
+
+
+def paid_events():
+    """The events this run's lines pay (from the lines table, inside the computation's transaction)."""
+    return Event.objects.filter(pk__in=RawSQL(f"SELECT event_id FROM {LINES} WHERE event_id IS NOT NULL", ())).order_by()

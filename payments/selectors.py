@@ -1,14 +1,12 @@
 """Payment runs and their lines, only as far as the user may see them; and what a run would pay."""
 
-import datetime as dt
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Sum, Value
+from django.db.models import Count, DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce
 
-from events.models import Event, EventStatus
+from events.models import Event
 from organisations import permissions
 from payments.models import Payment, PaymentLine, PaymentRun
-from vouchers.models import ContentUnit, VoucherContent
 
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -49,32 +47,6 @@ def run_lines(run):
         )
         .order_by("payment__provider__name", "payment__provider_id", "voucher_number", "event__date", "pk")
     )
-
-
-def payable_events(*, organiser_id: int, last_day: dt.date):
-    """Approved events of the organiser's vouchers on or before ``last_day`` that are in no payment
-    yet (credits too: they deduct). Locked for update, in id order, so that two runs take turns."""
-    paid = PaymentLine.objects.filter(event_id=OuterRef("pk"))
-    return (
-        Event.objects.select_for_update(of=("self",))
-        .filter(reservation__voucher__organiser_id=organiser_id, status=EventStatus.APPROVED, date__lte=last_day)
-        .exclude(Exists(paid))
-        .select_related("reservation")
-        .order_by("pk")
-    )
-
-
-def monthly_contents(voucher_ids) -> dict[int, VoucherContent]:
-    """Each voucher's capitation content: its first content whose unit is a month."""
-    contents = (
-        VoucherContent.objects.filter(voucher_id__in=voucher_ids, content__unit=ContentUnit.MONTH)
-        .select_related("content")
-        .order_by("voucher_id", "pk")
-    )
-    result = {}
-    for row in contents:
-        result.setdefault(row.voucher_id, row)
-    return result
 
 
 def run_events(run):

@@ -209,7 +209,7 @@ def payment_run_compute(*, run_id: int) -> PaymentRun:
                 return run
             providers, lines, total = computation.compute(run, progress=progress)
             progress(PaymentRun.Phase.SETTLING, 75)
-            events_settle(user=run.created_by, events=run_events(run), payment_run_id=run.pk)
+            events_settle(user=run.created_by, events=computation.paid_events(), payment_run_id=run.pk)
             PaymentRun.objects.filter(pk=run_id).update(
                 status=PaymentRun.Status.READY, phase=PaymentRun.Phase.DONE, progress=100, finished_at=timezone.now()
             )
