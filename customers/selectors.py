@@ -128,17 +128,31 @@ class CustomershipDays:
         return (self.last_day - self.first_day).days + 1
 
 
-def customerships_valid_in_month(*, organiser_id: int, month: dt.date):
+def customerships_valid_in_month(
+    *, month: dt.date, organiser_id: int | None = None, provider_id: int | None = None, through: dt.date | None = None
+):
     """The organiser's vouchers' customerships valid on at least one day of ``month`` (any date in
     it), each annotated with its ``first_day`` and ``last_day`` in the month and the number of
     ``days``. THE rule of a customership's valid days: a day counts when it is within the
     customership (start–end), the voucher has not closed before it (the closing day still counts)
-    and it is within the voucher's validity. Payments pay the monthly fee pro rata by ``days``."""
+    and it is within the voucher's validity. Payments pay the monthly fee pro rata by ``days``.
+
+    ``provider_id`` narrows them to one provider's (with or without ``organiser_id``: a provider's
+    customerships under every organiser); ``through`` counts the days only up to that day, e.g.
+    today for what the month has earned so far (a customership beginning after it is left out)."""
+    if organiser_id is None and provider_id is None:
+        raise ValueError("customerships_valid_in_month needs an organiser_id or a provider_id")
     first, last = month_bounds(month)
+    if through is not None:
+        last = min(last, through)
     first_value, last_value = Value(first, output_field=DateField()), Value(last, output_field=DateField())
+    customerships = Customership.objects.all()
+    if organiser_id is not None:
+        customerships = customerships.filter(voucher__organiser_id=organiser_id)
+    if provider_id is not None:
+        customerships = customerships.filter(provider_id=provider_id)
     return (
-        Customership.objects.filter(
-            voucher__organiser_id=organiser_id,
+        customerships.filter(
             start_date__lte=last,
             voucher__valid_from__lte=last,
             voucher__valid_to__gte=first,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.pagination import CappedCountPaginator
 from events.models import Event, EventChange
 from reservations.admin import ReservationAdmin
 from reservations.models import Reservation
@@ -33,10 +34,24 @@ class EventChangeInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    """Ten million events: newest recorded first by the primary key, counted no further than the
+    paginator's cap, no date hierarchy (its year links read every event) but a date filter, and
+    no sorting by columns that no index orders."""
+
     list_display = ["reservation", "date", "quantity", "total", "voucher_share", "customer_share", "status"]
-    list_filter = ["status", "reservation__voucher__service__kind", "reservation__voucher__organiser"]
+    list_filter = [
+        "status", "reservation__voucher__service__kind", "reservation__voucher__organiser",
+        ("date", admin.DateFieldListFilter),
+    ]
     search_fields = ["=reservation__voucher__number", "reservation__voucher__customer__last_name", "reservation__provider__name"]
     list_select_related = ["reservation__voucher", "reservation__provider"]
     raw_id_fields = ["reservation", "credit_of", "created_by"]
-    date_hierarchy = "date"
+    ordering = ["-id"]
+    sortable_by = []
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    # No bulk actions (no checkbox per row): events are corrected by credits through the services,
+    # never deleted a page at a time.
+    actions = None
     inlines = [EventChangeInline]

@@ -89,7 +89,16 @@ class Event(models.Model):
         verbose_name = _("tapahtuma")
         verbose_name_plural = _("tapahtumat")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["reservation", "date"]), models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["reservation", "date"]),
+            models.Index(fields=["status"]),
+            # The organiser's review queue, oldest first, walked from a keyset cursor; small,
+            # since it holds only the events waiting for review.
+            models.Index(fields=["date", "id"], condition=Q(status="under_review"), name="event_review_queue"),
+            # What a payment run pays: approved events, found per reservation without reading the
+            # millions already settled or paid.
+            models.Index(fields=["reservation", "date"], condition=Q(status="approved"), name="event_approved_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total=F("voucher_share") + F("customer_share")), name="event_shares_add_up"

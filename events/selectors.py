@@ -3,8 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, Subquery, Sum
 
 from core.dates import month_bounds, today
 from events.models import Event, EventStatus
@@ -13,7 +12,7 @@ from reservations.selectors import reservations_for_user
 from vouchers.models import VoucherContent
 from vouchers.selectors import price_items_valid_on
 
-MONEY = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Decimal("0")
 
 
 def events_for_user(user):
@@ -22,24 +21,11 @@ def events_for_user(user):
     return permissions.scope(user, events, provider="reservation__provider", organiser="reservation__voucher__organiser")
 
 
-def reservations_with_usage(user, *, kinds, day: dt.date | None = None):
-    """The user's reservations of vouchers of these kinds, each annotated for ``day``'s period with
-    ``used_quantity`` and ``used_amount`` (euros the voucher pays) and ``price_today`` (the provider's
-    unit price on ``day``). One query however many rows."""
+def reservations_with_prices(user, *, kinds, day: dt.date | None = None):
+    """The user's reservations of vouchers of these kinds, each annotated with ``price_today`` (the
+    provider's unit price on ``day``; a correlated subquery that PostgreSQL evaluates only for the
+    rows of the page). What each one has used comes from ``attach_usage``."""
     day = day or today()
-    month_start, month_end = month_bounds(day)
-    # Correlated subqueries, not a join with GROUP BY: PostgreSQL evaluates them only for
-    # the rows of the page, so a provider with thousands of reservations costs no more.
-    counted = Event.objects.filter(reservation=OuterRef("pk"), status__in=EventStatus.counted()).filter(
-        Q(reservation__voucher_content__period=VoucherContent.Period.VALIDITY)
-        | Q(date__gte=month_start, date__lte=month_end)
-    )
-    zero = Value(0, output_field=MONEY)
-
-    def used(field):
-        total = counted.values("reservation").annotate(total=Sum(field)).values("total")
-        return Coalesce(Subquery(total, output_field=MONEY), zero)
-
     prices = price_items_valid_on(
         day,
         content=OuterRef("voucher_content__content"),
@@ -47,12 +33,36 @@ def reservations_with_usage(user, *, kinds, day: dt.date | None = None):
         organiser=OuterRef("voucher__organiser"),
         service=OuterRef("voucher__service"),
     ).values("unit_price")[:1]
-    return (
-        reservations_for_user(user)
-        .filter(voucher__service__kind__in=kinds)
-        .select_related("voucher__organiser")
-        .annotate(used_quantity=used("quantity"), used_amount=used("voucher_share"), price_today=Subquery(prices))
+    return reservations_for_user(user).filter(voucher__service__kind__in=kinds).annotate(price_today=Subquery(prices))
+
+
+def usage_by_reservation(reservation_ids, *, day: dt.date | None = None) -> dict[int, tuple[Decimal, Decimal]]:
+    """(quantity, voucher euros) that the counted events of each reservation use in ``day``'s
+    period: the whole validity, or ``day``'s calendar month for a monthly content. One aggregate
+    query for a whole page, through the events' (reservation, date) index."""
+    if not reservation_ids:
+        return {}
+    month_start, month_end = month_bounds(day or today())
+    rows = (
+        Event.objects.filter(reservation_id__in=reservation_ids, status__in=EventStatus.counted())
+        .filter(
+            Q(reservation__voucher_content__period=VoucherContent.Period.VALIDITY)
+            | Q(date__gte=month_start, date__lte=month_end)
+        )
+        .order_by()
+        .values("reservation_id")
+        .annotate(quantity=Sum("quantity"), amount=Sum("voucher_share"))
     )
+    return {row["reservation_id"]: (row["quantity"], row["amount"]) for row in rows}
+
+
+def attach_usage(reservations, *, day: dt.date | None = None):
+    """Set ``used_quantity`` and ``used_amount`` on each of ``reservations`` (one query)."""
+    reservations = list(reservations)
+    usage = usage_by_reservation([r.pk for r in reservations], day=day)
+    for reservation in reservations:
+        reservation.used_quantity, reservation.used_amount = usage.get(reservation.pk, (ZERO, ZERO))
+    return reservations
 
 
 def period_usage(*, reservation, start, end, exclude_event_id=None) -> tuple[Decimal, Decimal]:
@@ -69,13 +79,25 @@ def reservation_events(reservation):
     return reservation.events.select_related("credit_of", "created_by").order_by("-date", "-id")
 
 
+REVIEW_COUNT_CAP = 99
+
+
+def review_count(user) -> tuple[int, bool]:
+    """How many events wait for the organiser user's review, counted up to REVIEW_COUNT_CAP, and
+    whether there are more (the badge shows "99+"): the queue's partial index stops early."""
+    count = events_waiting_for_review(user).order_by()[: REVIEW_COUNT_CAP + 1].count()
+    return min(count, REVIEW_COUNT_CAP), count > REVIEW_COUNT_CAP
+
+
 def events_waiting_for_review(user):
     """Organiser users: their organiser's events under review, across providers. Others: none."""
     if not permissions.is_organiser(user):
         return Event.objects.none()
+    # The big rows joined, the small registers prefetched (see reservations.selectors.REGISTERS).
     return (
         events_for_user(user)
         .filter(status=EventStatus.UNDER_REVIEW)
-        .select_related("reservation__voucher_content__content", "reservation__voucher__service", "created_by")
+        .select_related("reservation__voucher_content")
+        .prefetch_related("reservation__voucher_content__content", "reservation__voucher__service", "created_by")
         .order_by("date", "id")
     )

@@ -4,7 +4,6 @@ and crediting events, and the organiser's review of events past what was granted
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,14 +16,17 @@ from audit.services import audit_read
 from core.errors import DomainError
 from core.forms import search_term
 from core.htmx import done, render_page, wants_fragment
+from core.pagination import keyset_page
 from events import services as event_services
 from events.forms import CreditForm, EventForm, RejectForm
 from events.pricing import usage_of
 from events.selectors import (
+    attach_usage,
     events_for_user,
     events_waiting_for_review,
     reservation_events,
-    reservations_with_usage,
+    reservations_with_prices,
+    review_count,
 )
 from organisations import permissions
 from organisations.permissions import member_required, organiser_required
@@ -32,6 +34,10 @@ from reservations.selectors import search_reservations
 from vouchers.models import VoucherKind
 
 PAGE_SIZE = 25
+# The tabs list vouchers by number (the vouchers' number indexes walk it from a keyset cursor);
+# the review queue oldest first (its partial index).
+TAB_ORDER = ("voucher__number",)
+REVIEW_ORDER = ("date", "id")
 TAB_KINDS = {
     "vouchers": [VoucherKind.SERVICE_VOUCHER, VoucherKind.PURCHASED_SERVICE],
     "balance": [VoucherKind.BALANCE],
@@ -39,6 +45,8 @@ TAB_KINDS = {
 
 
 def _attach_usage(reservations):
+    """Granted, used and left for each reservation: one aggregate query for all of them."""
+    reservations = attach_usage(reservations)
     for reservation in reservations:
         reservation.usage = usage_of(
             kind=reservation.voucher.kind,
@@ -54,9 +62,8 @@ def _attach_usage(reservations):
 
 def _vouchers_tab(request, *, tab, title):
     text = search_term(request.GET)
-    reservations = reservations_with_usage(request.user, kinds=TAB_KINDS[tab])
-    reservations = search_reservations(reservations, text).order_by("voucher__number")
-    page = Paginator(reservations, PAGE_SIZE).get_page(request.GET.get("sivu"))
+    reservations = search_reservations(reservations_with_prices(request.user, kinds=TAB_KINDS[tab]), text)
+    page = keyset_page(reservations, order=TAB_ORDER, params=request.GET, size=PAGE_SIZE)
     _attach_usage(page.object_list)
     audit_read(request=request, customers=[r.voucher.customer for r in page], what=f"{title}: lista")
     context = {
@@ -67,7 +74,7 @@ def _vouchers_tab(request, *, tab, title):
         "query": urlencode({"haku": text}) if text else "",
     }
     if permissions.is_organiser(request.user):
-        context["review_count"] = events_waiting_for_review(request.user).count()
+        context["review_count"], context["review_count_more"] = review_count(request.user)
     return render_page(request, "events/vouchers_tab.html", context)
 
 
@@ -88,11 +95,11 @@ def balance_voucher_list(request):
 # --- recording, editing, deleting -----------------------------------------------------------------
 
 
-def _reservation_or_404(user, reservation_id):
-    reservation = reservations_with_usage(user, kinds=VoucherKind.recordable()).filter(pk=reservation_id).first()
+def _reservation_or_404(user, reservation_id, *, with_usage=True):
+    reservation = reservations_with_prices(user, kinds=VoucherKind.recordable()).filter(pk=reservation_id).first()
     if reservation is None:
         raise Http404
-    return _attach_usage([reservation])[0]
+    return _attach_usage([reservation])[0] if with_usage else reservation
 
 
 def _event_or_404(user, event_id):
@@ -117,12 +124,13 @@ def _event_page(request, reservation, *, form, event=None, notice=""):
     return render_page(request, "events/event_form.html", context)
 
 
-def _done(request, reservation_id, notice):
-    """After a change: the refreshed event page (in place for htmx, else after a redirect)."""
+def _done(request, reservation_id, notice, *, reservation=None):
+    """After a change: the refreshed event page (in place for htmx, else after a redirect). A
+    ``reservation`` the view already holds is shown again with its usage counted afresh."""
 
     def fragment(notice):
-        reservation = _reservation_or_404(request.user, reservation_id)
-        return _event_page(request, reservation, form=EventForm(reservation=reservation), notice=notice)
+        shown = _reservation_or_404(request.user, reservation_id) if reservation is None else _attach_usage([reservation])[0]
+        return _event_page(request, shown, form=EventForm(reservation=shown), notice=notice)
 
     url = reverse("events:create", args=[reservation_id])
     return done(request, notice=notice, url=url, fragment=fragment)
@@ -132,7 +140,7 @@ def _done(request, reservation_id, notice):
 @member_required
 def event_create(request, reservation_id):
     """"Kirjaa tapahtuma": from a voucher row of the tabs or from a reservation."""
-    reservation = _reservation_or_404(request.user, reservation_id)
+    reservation = _reservation_or_404(request.user, reservation_id, with_usage=False)
     form = EventForm(request.POST or None, reservation=reservation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,8 +148,8 @@ def event_create(request, reservation_id):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            return _done(request, reservation.pk, _("Tapahtuma kirjattu."))
-    return _event_page(request, reservation, form=form)
+            return _done(request, reservation.pk, _("Tapahtuma kirjattu."), reservation=reservation)
+    return _event_page(request, _attach_usage([reservation])[0], form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -200,7 +208,7 @@ def event_credit(request, event_id):
 @organiser_required
 def review_list(request):
     """Events waiting for the organiser's review, across the organiser's providers."""
-    page = Paginator(events_waiting_for_review(request.user), PAGE_SIZE).get_page(request.GET.get("sivu"))
+    page = keyset_page(events_waiting_for_review(request.user), order=REVIEW_ORDER, params=request.GET, size=PAGE_SIZE)
     audit_read(request=request, customers=[e.reservation.voucher.customer for e in page], what="Tarkastettavat tapahtumat")
     return render_page(request, "events/event_review_list.html", {"tab": "vouchers", "page": page})
 

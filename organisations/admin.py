@@ -49,7 +49,7 @@ class OfficeAdmin(admin.ModelAdmin):
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "provider", "organiser"]
-    list_filter = ["role", "organiser", "provider"]
+    list_filter = ["role", "organiser"]  # not by provider: five thousand choices; search finds them
     search_fields = ["user__username", "user__last_name", "provider__name", "organiser__name"]
     list_select_related = ["user", "provider", "organiser"]
     autocomplete_fields = ["user"]

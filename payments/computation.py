@@ -20,7 +20,7 @@ failure rolls everything back: no half-written run.
 import datetime as dt
 
 from django.db import connection
-from django.db.models import DecimalField, Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -29,8 +29,7 @@ from core.errors import DomainError
 from customers.selectors import customerships_valid_in_month
 from events.models import Event, EventStatus
 from payments.models import PaymentLine, PaymentRun
-from vouchers.models import ContentUnit, VoucherContent
-from vouchers.selectors import price_items_valid_on
+from payments.selectors import with_monthly_fee
 
 LINES = "payment_run_lines"
 MAX_LISTED = 10  # vouchers named in one refusal
@@ -44,28 +43,11 @@ def _sql(queryset) -> tuple[str, tuple]:
 
 def capitation_due(*, organiser_id: int, month: dt.date):
     """The customerships valid in ``month`` with ``fee`` (their monthly fee, None when the voucher
-    has no monthly content or the provider no valid price) and ``days``."""
-    monthly_content = (
-        VoucherContent.objects.filter(voucher=OuterRef("voucher"), content__unit=ContentUnit.MONTH)
-        .order_by("pk")
-        .values("content")[:1]
-    )
-    fee = price_items_valid_on(
-        OuterRef("first_day"),
-        content=OuterRef("monthly_content"),
-        provider=OuterRef("provider"),
-        organiser=OuterRef("voucher__organiser"),
-        service=OuterRef("voucher__service"),
-    ).order_by("pk").values("unit_price")[:1]
-    return (
-        customerships_valid_in_month(organiser_id=organiser_id, month=month)
-        .order_by()
-        .annotate(monthly_content=Subquery(monthly_content))
-        .annotate(fee=Subquery(fee, output_field=DecimalField(max_digits=10, decimal_places=2)))
-        .values(
-            due_id=F("pk"), due_provider=F("provider_id"), due_days=F("days"), due_fee=F("fee"),
-            due_number=F("voucher__number"),
-        )
+    has no monthly content or the provider no valid price: ``payments.selectors.with_monthly_fee``)
+    and ``days``."""
+    return with_monthly_fee(customerships_valid_in_month(organiser_id=organiser_id, month=month).order_by()).values(
+        due_id=F("pk"), due_provider=F("provider_id"), due_days=F("days"), due_fee=F("fee"),
+        due_number=F("voucher__number"),
     )
 
 
@@ -135,6 +117,7 @@ def payable_events(*, organiser_id: int, last_day: dt.date):
         Event.objects.select_for_update(of=("self",))
         .filter(reservation__voucher__organiser_id=organiser_id, status=EventStatus.APPROVED, date__lte=last_day)
         .exclude(Exists(PaymentLine.objects.filter(event_id=OuterRef("pk"))))
+        .order_by("pk")
         .values(
             picked_id=F("pk"), picked_provider=F("reservation__provider_id"), picked_share=F("voucher_share"),
             picked_date=F("date"),

@@ -1,6 +1,8 @@
-"""A payment run as CSV (semicolon, decimal comma, UTF-8 with BOM: Excel in Finnish opens it) and
-XLSX (numbers as numbers). One row per payment line. No customer's name or henkilötunnus: what a
-provider is paid for is the voucher number, so an export holds no personal data to log."""
+"""A payment run's lines as CSV (semicolon, decimal comma, UTF-8 with BOM: Excel in Finnish opens it)
+and XLSX (numbers as numbers, money as euros, a totals row, a frozen header and an autofilter): the
+whole run for the organiser, one provider's own lines for that provider. One row per payment line.
+No customer's name or henkilötunnus: what a provider is paid for is the voucher number, so an
+export holds no personal data to log."""
 
 import csv
 import io
@@ -18,6 +20,12 @@ from vouchers.models import VoucherKind
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Number format codes are locale-independent: "," groups thousands and "." is the decimal point in
+# the code, and Excel shows them in the reader's locale (in Finnish: 1 234,50 €).
+MONEY_FORMAT = '#,##0.00 "€"'
+DATE_FORMAT = "d.m.yyyy"
+COLUMNS = "ABCDEFGH"
+AMOUNT_COLUMN = "H"
 
 
 @dataclass(frozen=True)
@@ -45,9 +53,10 @@ def line_kind(line) -> str:
     return _("Hyvitys") if line.event.credit_of_id else _("Tapahtuma")
 
 
-def export_rows(run) -> list[ExportRow]:
+def export_rows(lines) -> list[ExportRow]:
+    """``lines``: a ``payments.selectors.run_lines`` queryset (its related rows are selected)."""
     rows = []
-    for line in run_lines(run):
+    for line in lines:
         voucher = line.event.reservation.voucher if line.event_id else line.customership.voucher
         provider = line.payment.provider
         rows.append(
@@ -70,8 +79,12 @@ def _text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def filename(run, extension: str) -> str:
-    return f"maksatus-{run.month:%Y-%m}.{extension}"
+def filename(run, extension: str, *, provider_id: int | None = None) -> str:
+    """The organiser's ``maksatus-2025-06.csv``; a provider's ``maksut-2025-06-<organiser's Y-tunnus>.csv``
+    (a provider may be paid by several organisers in a month)."""
+    if provider_id is None:
+        return f"maksatus-{run.month:%Y-%m}.{extension}"
+    return f"maksut-{run.month:%Y-%m}-{run.organiser.business_id}.{extension}"
 
 
 def _attachment(response, name: str):
@@ -96,6 +109,8 @@ def csv_bytes(rows: list[ExportRow]) -> bytes:
 
 
 def xlsx_bytes(rows: list[ExportRow], *, title: str) -> bytes:
+    """The lines under a bold, frozen header with an autofilter over them, money as ``# ##0,00 €``,
+    and below them a totals row (a SUM formula, so that a sum stays right after an edit)."""
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
@@ -111,20 +126,36 @@ def xlsx_bytes(rows: list[ExportRow], *, title: str) -> bytes:
         for cell in cells[:5]:
             cell.data_type = "s"  # text, never a formula
         if row.event_date is not None:
-            cells[5].number_format = "d.m.yyyy"
-        cells[7].number_format = "0.00"
-    for column, width in zip("ABCDEFGH", (32, 12, 18, 18, 16, 14, 12, 12)):
+            cells[5].number_format = DATE_FORMAT
+        cells[7].number_format = MONEY_FORMAT
+    last = sheet.max_row
+    total = f"=SUM({AMOUNT_COLUMN}2:{AMOUNT_COLUMN}{last})" if rows else Decimal("0.00")
+    sheet.append([_("Yhteensä"), None, None, None, None, None, None, total])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.cell(row=sheet.max_row, column=1).data_type = "s"
+    sheet.cell(row=sheet.max_row, column=8).number_format = MONEY_FORMAT
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{COLUMNS[-1]}{last}"  # the header and the lines, not the totals row
+    for column, width in zip(COLUMNS, (32, 12, 18, 18, 16, 14, 12, 14)):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def csv_response(run) -> HttpResponse:
-    response = HttpResponse(csv_bytes(export_rows(run)), content_type="text/csv; charset=utf-8")
-    return _attachment(response, filename(run, "csv"))
+def csv_response(run, *, provider_id: int | None = None) -> HttpResponse:
+    """The run's lines; with ``provider_id`` only that provider's."""
+    rows = export_rows(run_lines(run, provider_id=provider_id))
+    response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
+    return _attachment(response, filename(run, "csv", provider_id=provider_id))
 
 
-def xlsx_response(run) -> HttpResponse:
-    content = xlsx_bytes(export_rows(run), title=f"Maksatus {run.month:%m-%Y}")
-    return _attachment(HttpResponse(content, content_type=XLSX_TYPE), filename(run, "xlsx"))
+def xlsx_response(run, *, provider_id: int | None = None) -> HttpResponse:
+    """The run's lines; with ``provider_id`` only that provider's."""
+    rows = export_rows(run_lines(run, provider_id=provider_id))
+    title = f"Maksatus {run.month:%m-%Y}" if provider_id is None else f"Maksut {run.month:%m-%Y}"
+    content = xlsx_bytes(rows, title=title)
+    return _attachment(
+        HttpResponse(content, content_type=XLSX_TYPE), filename(run, "xlsx", provider_id=provider_id)
+    )

@@ -1,14 +1,25 @@
-"""Payment runs and their lines, only as far as the user may see them; and what a run would pay."""
+"""Payment runs and their lines, only as far as the user may see them; a provider's payments; and
+what the running month would pay."""
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, DecimalField, F, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Round
 
-from events.models import Event
+from core.dates import month_bounds
+from customers.selectors import customerships_valid_in_month
+from events.models import Event, EventStatus
 from organisations import permissions
+from organisations.models import Organiser
 from payments.models import Payment, PaymentLine, PaymentRun
+from vouchers.models import ContentUnit, VoucherContent
+from vouchers.selectors import price_items_valid_on
 
-ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+ZERO = Value(0, output_field=MONEY)
 
 
 def runs_for_user(user):
@@ -33,11 +44,14 @@ def run_payments(run):
     )
 
 
-def run_lines(run):
-    """Every line of the run with its provider, voucher and service: one query however many rows."""
+def run_lines(run, *, provider_id: int | None = None):
+    """Every line of the run (only one provider's with ``provider_id``) with its provider, voucher
+    and service: one query however many rows."""
+    lines = PaymentLine.objects.filter(payment__run_id=run.pk)
+    if provider_id is not None:
+        lines = lines.filter(payment__provider_id=provider_id)
     return (
-        PaymentLine.objects.filter(payment__run_id=run.pk)
-        .select_related(
+        lines.select_related(
             "payment__provider",
             "event__reservation__voucher__service",
             "customership__voucher__service",
@@ -52,3 +66,167 @@ def run_lines(run):
 def run_events(run):
     """The events paid in the run."""
     return Event.objects.filter(payment_line__payment__run_id=run.pk)
+
+
+# --- a provider's payments ("Maksut") ----------------------------------------------------------------
+
+
+def _own_payments(user):
+    """A provider admin's provider's payments; nobody else's (recorders and organiser users: none)."""
+    if not permissions.manages_provider(user):
+        return Payment.objects.none()
+    return Payment.objects.filter(provider_id=permissions.provider_id_of(user))
+
+
+def payments_for_user(user):
+    """A provider admin's payments in every run (of every organiser), newest month first, each with
+    its run, organiser and how many lines it has. Anyone else: none."""
+    return (
+        _own_payments(user)
+        .select_related("run__organiser")
+        .annotate(line_count=Count("lines"))
+        .order_by("-run__month", "run__organiser__name", "pk")
+    )
+
+
+def payment_for_user(user, *, run_id: int) -> Payment | None:
+    """The provider admin's own payment in the run, or None (a run that pays them nothing, or
+    someone else's)."""
+    return payments_for_user(user).filter(run_id=run_id).first()
+
+
+# --- paid per month (the chart) ----------------------------------------------------------------------
+
+
+class MonthTotal(NamedTuple):
+    month: dt.date  # the first day
+    total: Decimal
+
+
+def last_months(day: dt.date, count: int) -> list[dt.date]:
+    """The first days of the ``count`` months before ``day``'s month, oldest first."""
+    months, month = [], day.replace(day=1)
+    for _ in range(count):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+        months.append(month)
+    return months[::-1]
+
+
+def paid_per_month(user, *, day: dt.date, count: int = 12) -> list[MonthTotal]:
+    """What the computed runs pay per month in the ``count`` months before ``day``'s month (a month
+    is run only after it has ended), oldest first, a month without a run as zero: an organiser
+    user's runs' totals, a provider admin's payments from every organiser. One query."""
+    if permissions.can_run_payments(user):
+        payments = Payment.objects.filter(run__organiser_id=permissions.organiser_id_of(user))
+    else:
+        payments = _own_payments(user)
+    months = last_months(day, count)
+    totals = dict(
+        payments.filter(run__month__gte=months[0], run__month__lte=months[-1])
+        .order_by()
+        .values_list("run__month")
+        .annotate(total=Sum("amount"))
+    )
+    return [MonthTotal(month=month, total=totals.get(month, Decimal("0.00"))) for month in months]
+
+
+# --- the running month: what would be paid if it ended today -----------------------------------------
+
+
+def with_monthly_fee(customerships):
+    """``customerships_valid_in_month`` rows with ``fee``: the monthly fee as a payment run prices it
+    (``payments.computation.capitation_due``): the voucher's monthly content at the price the
+    provider's price list has on the customership's first valid day in the month; None when the
+    voucher has no monthly content or the provider no valid price."""
+    monthly_content = (
+        VoucherContent.objects.filter(voucher=OuterRef("voucher"), content__unit=ContentUnit.MONTH)
+        .order_by("pk")
+        .values("content")[:1]
+    )
+    fee = price_items_valid_on(
+        OuterRef("first_day"),
+        content=OuterRef("monthly_content"),
+        provider=OuterRef("provider"),
+        organiser=OuterRef("voucher__organiser"),
+        service=OuterRef("voucher__service"),
+    ).order_by("pk").values("unit_price")[:1]
+    return customerships.annotate(monthly_content=Subquery(monthly_content)).annotate(
+        fee=Subquery(fee, output_field=MONEY)
+    )
+
+
+@dataclass(frozen=True)
+class ExpectedFromOrganiser:
+    organiser: object
+    customerships: int  # valid this month up to the day
+    unpriced: int  # of them, without a monthly fee (a run refuses them until the price list is fixed)
+    capitation: Decimal
+    events: int
+    event_amount: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.capitation + self.event_amount
+
+
+@dataclass(frozen=True)
+class ExpectedMonth:
+    month: dt.date  # the first day
+    through: dt.date
+    rows: list[ExpectedFromOrganiser]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.total for row in self.rows), Decimal("0.00"))
+
+    @property
+    def unpriced(self) -> int:
+        return sum(row.unpriced for row in self.rows)
+
+
+def expected_for_user(user, *, day: dt.date) -> ExpectedMonth:
+    """What a provider admin's provider would be paid for ``day``'s month if the month ended on
+    ``day``, per organiser: the capitation fees of its customerships pro rata by their valid days
+    from the 1st up to ``day`` (of the month's days, rounded to cents per customership, as a run
+    does), and the voucher shares of the approved events of the month up to ``day`` that no run
+    has paid yet (credits deduct). Three queries, however many rows."""
+    first, last = month_bounds(day)
+    provider_id = permissions.provider_id_of(user) if permissions.manages_provider(user) else None
+    if provider_id is None:
+        return ExpectedMonth(month=first, through=day, rows=[])
+    month_days = (last - first).days + 1
+    customerships = with_monthly_fee(customerships_valid_in_month(provider_id=provider_id, month=day, through=day))
+    capitation = {
+        row["organiser"]: row
+        for row in customerships.order_by()
+        .values(organiser=F("voucher__organiser_id"))
+        .annotate(
+            count=Count("pk"),
+            unpriced=Count("pk", filter=Q(fee__isnull=True)),
+            amount=Coalesce(Sum(Round(F("fee") * F("days") / Value(month_days), 2), output_field=MONEY), ZERO),
+        )
+    }
+    events = {
+        row["organiser"]: row
+        for row in Event.objects.filter(
+            reservation__provider_id=provider_id, status=EventStatus.APPROVED, date__gte=first, date__lte=day
+        )
+        .exclude(Exists(PaymentLine.objects.filter(event_id=OuterRef("pk"))))
+        .order_by()
+        .values(organiser=F("reservation__voucher__organiser_id"))
+        .annotate(count=Count("pk"), amount=Sum("voucher_share"))
+    }
+    organisers = Organiser.objects.in_bulk(capitation.keys() | events.keys())
+    none = {"count": 0, "unpriced": 0, "amount": Decimal("0.00")}
+    rows = [
+        ExpectedFromOrganiser(
+            organiser=organiser,
+            customerships=capitation.get(pk, none)["count"],
+            unpriced=capitation.get(pk, none)["unpriced"],
+            capitation=capitation.get(pk, none)["amount"],
+            events=events.get(pk, none)["count"],
+            event_amount=events.get(pk, none)["amount"],
+        )
+        for pk, organiser in sorted(organisers.items(), key=lambda item: (item[1].name, item[0]))
+    ]
+    return ExpectedMonth(month=first, through=day, rows=rows)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.charts import monthly_bar_chart
 from core.dates import today
 from core.errors import DomainError
 from core.htmx import render_page, wants_fragment
@@ -20,7 +21,7 @@ from organisations import permissions
 from payments import exports, services
 from payments.forms import RunActionForm, RunStartForm
 from payments.models import PaymentRun
-from payments.selectors import run_lines, run_payments, runs_for_user
+from payments.selectors import paid_per_month, run_lines, run_payments, runs_for_user
 
 RUNS_PER_PAGE = 24
 LINES_PER_PAGE = 100
@@ -54,13 +55,15 @@ def _detail_page(request, run, *, form=None, notice="", error=""):
 
 def _list_page(request, *, form):
     page = Paginator(runs_for_user(request.user), RUNS_PER_PAGE).get_page(request.GET.get("sivu"))
-    return render_page(request, "payments/list.html", {"form": form, "page": page})
+    chart = monthly_bar_chart(paid_per_month(request.user, day=today()))
+    return render_page(request, "payments/list.html", {"form": form, "page": page, "chart": chart})
 
 
 @require_http_methods(["GET", "POST"])
 @organiser_only
 def run_list(request):
-    """The organiser's runs, newest month first, and the form that starts a month's run."""
+    """The organiser's runs, newest month first, the last 12 months' totals as a chart, and the
+    form that starts a month's run."""
     last_month = today().replace(day=1) - dt.timedelta(days=1)
     form = RunStartForm(request.POST or None, initial={"kuukausi": f"{last_month:%Y-%m}"})
     if request.method == "POST" and form.is_valid():

@@ -3,12 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from psop.views import health
+
 admin.site.site_header = "PSOP – ylläpito"
 admin.site.site_title = "PSOP-ylläpito"
 admin.site.index_title = "Rekisterit"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="vouchers:customer_tab"), name="home"),
+    path("terveys/", health, name="health"),
     path("kirjaudu/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -42,6 +42,12 @@ class Reservation(models.Model):
         verbose_name = _("palveluvaraus")
         verbose_name_plural = _("palveluvaraukset")
         ordering = ["-created_at"]
+        indexes = [
+            # The "Palveluvaraukset" list, newest first, walked from a keyset cursor: a provider's
+            # own, and an organiser's (through the voucher, checked row by row).
+            models.Index(fields=["provider", "-created_at", "-id"], name="reservation_provider_newest"),
+            models.Index(fields=["-created_at", "-id"], name="reservation_newest"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(terms_accepted=True), name="reservation_terms_accepted"),
         ]

@@ -54,10 +54,14 @@ def already_reserved_error(*, user, reservation: Reservation) -> DomainError:
     return DomainError("already_reserved", message, reservation_id=reservation.pk)
 
 
-def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None) -> DomainError | None:
+_NOT_READ = object()
+
+
+def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None, existing=_NOT_READ) -> DomainError | None:
     """Why ``user`` cannot reserve ``voucher`` on ``day``, or None if they may.
 
     Shown before the form; ``reservation_create`` asks the same again with the voucher locked.
+    ``existing``: the voucher's reservation (or None) when the caller has just read it.
     """
     day = day or today()
     if not permissions.can_make_reservations(user):
@@ -69,7 +73,8 @@ def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None) -
             "capitation_voucher",
             _("Kapitaatiosetelille ei tehdä palveluvarausta, vaan sille luodaan asiakkuus."),
         )
-    existing = reservation_of_voucher(voucher)
+    if existing is _NOT_READ:
+        existing = reservation_of_voucher(voucher)
     if existing is not None:
         return already_reserved_error(user=user, reservation=existing)
     if voucher.is_closed(day):

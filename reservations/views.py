@@ -6,7 +6,6 @@ Views parse the form, call the service and choose the response; the rules live i
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,14 +15,22 @@ from audit.services import audit_read
 from core.errors import DomainError
 from core.forms import search_term
 from core.htmx import done, render_page, wants_fragment
+from core.pagination import keyset_page
 from organisations.permissions import member_required
 from reservations.forms import ReservationForm
-from reservations.selectors import active_reservations_for_user, reservation_with_details, search_reservations
+from reservations.selectors import (
+    active_reservations_for_user,
+    reservation_with_details,
+    reservation_with_number,
+    search_reservations,
+)
 from reservations.services import reservation_create as create_reservation
 from reservations.services import reservation_refusal
 from vouchers.selectors import voucher_lookup
 
 PAGE_SIZE = 25
+# Newest first; the indexes (provider, -created_at, -id) and (-created_at, -id) walk it.
+LIST_ORDER = ("-created_at", "-id")
 CREATE_TARGET = "lookup-result"
 RESULTS_TARGET = "reservation-results"
 
@@ -31,12 +38,21 @@ RESULTS_TARGET = "reservation-results"
 @require_GET
 @member_required
 def reservation_list(request):
-    """The "Palveluvaraukset" tab: the user's active reservations, newest first, searchable."""
+    """The "Palveluvaraukset" tab: the user's active reservations, newest first, searchable; a
+    voucher number typed in full shows its reservation first. Paged by keyset (Seuraava / Edellinen)."""
     text = search_term(request.GET)
-    reservations = search_reservations(active_reservations_for_user(request.user), text).order_by("-created_at", "-id")
-    page = Paginator(reservations, PAGE_SIZE).get_page(request.GET.get("sivu"))
+    active = active_reservations_for_user(request.user)
+    reservations = search_reservations(active, text)
+    exact = reservation_with_number(active, text)
+    if exact is not None:
+        reservations = reservations.exclude(pk=exact.pk)
+    page = keyset_page(reservations, order=LIST_ORDER, params=request.GET, size=PAGE_SIZE)
+    if exact is not None and not page.has_previous:
+        page.object_list.insert(0, exact)
     audit_read(request=request, customers=[r.voucher.customer for r in page], what="Palveluvaraukset: lista")
-    context = {"tab": "reservations", "page": page, "search": text, "query": urlencode({"haku": text}) if text else ""}
+    # "expanded" given (the rows are closed): a name a template does not find costs an exception per use.
+    context = {"tab": "reservations", "page": page, "search": text, "query": urlencode({"haku": text}) if text else "",
+               "expanded": False}
     if wants_fragment(request, RESULTS_TARGET):
         return render_page(request, "reservations/list.html", context, target=RESULTS_TARGET, partial="results")
     return render_page(request, "reservations/list.html", context)

@@ -16,7 +16,7 @@ def voucher_reservation_state(context, voucher):
     user = context["request"].user
     reservation = reservation_of_voucher(voucher)
     may_see_holder = reservation is not None and permissions.may_see_reservation_holder(user, reservation)
-    refusal = None if reservation is not None else reservation_refusal(user=user, voucher=voucher)
+    refusal = None if reservation is not None else reservation_refusal(user=user, voucher=voucher, existing=None)
     return {
         "reservation": reservation,
         "may_see_holder": may_see_holder,

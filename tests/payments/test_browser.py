@@ -22,7 +22,7 @@ def test_payment_run_flow__start_a_month_watch_it_computed_and_approve(page, bro
     browser_login(user.username)
     page.get_by_role("link", name="Maksatus").click()
     page.get_by_role("heading", name="Maksatus").wait_for()
-    page.get_by_label("Kuukausi").fill("2025-06")
+    page.get_by_label("Kuukausi", exact=True).fill("2025-06")
     page.get_by_role("button", name="Käynnistä maksatus").click()
 
     page.get_by_text("Maksatus 6/2025 käynnistetty; se lasketaan taustalla.").wait_for()

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -111,6 +112,26 @@ def test_run_list__full_page_and_fragment(client, run, staff):
     assert "6/2025" in body and "55,00 €" in body and "Valmis tarkastettavaksi" in body
     assert '<label for="id_kuukausi">' in body
     assert "HX-Request" in page["Vary"]
+
+
+def test_run_list__chart_of_the_last_12_months_with_the_figures_in_a_table(client, run, staff, frozen_today):
+    frozen_today(dt.date(2025, 8, 20))  # the chart: 8/2024 … 7/2025
+    client.force_login(staff)
+    body = client.get(reverse("payments:list")).content.decode()
+
+    svg = body[body.index("<svg"):body.index("</svg>")]
+    assert 'role="img"' in svg and 'aria-labelledby="paid-chart-title"' in svg and 'viewBox="0 0 320 200"' in svg
+    assert 'width="100%"' in svg and "style=" not in svg and "<script" not in body.split("</head>")[1]
+    bars = re.findall(r'<rect class="chart-bar" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)">', svg)
+    assert len(bars) == 12
+    heights = [float(bar[3]) for bar in bars]
+    assert heights[10] > 0 and heights[:10] == [0.0] * 10 and heights[11] == 0.0  # June 2025 only
+    assert "<title>6/2025: 55,00 €</title>" in svg
+    table = body[body.index("</svg>"):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', table)
+    assert len(rows) == 12 and rows[0] == ("8/2024", "0,00 €") and rows[10] == ("6/2025", "55,00 €")
+    assert 'class="visually-hidden"' in table
 
 
 def test_run_list__post_a_month__run_queued_at_once_and_redirected_to_it(client, organiser, staff, run_jobs):
@@ -279,14 +300,36 @@ def test_export_xlsx__numbers_as_numbers_with_two_decimals(client, run, staff):
 
     assert response["Content-Disposition"] == 'attachment; filename="maksatus-2025-06.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(values_only=True))[:-1]  # the last one is the totals row
     assert rows[0][7] == "Summa (€)" and len(rows) == 5
     amounts = sorted(row[7] for row in rows[1:])
     assert amounts == [-15, 15, 22.5, 32.5]
     assert all(isinstance(value, (int, float)) for value in amounts)
-    assert {sheet.cell(row=r, column=8).number_format for r in range(2, 6)} == {"0.00"}
     dates = {row[5] for row in rows[1:] if row[4] == "Tapahtuma"}
     assert {d.date() for d in dates} == {dt.date(2025, 6, 3), dt.date(2025, 6, 4)}
+    assert {sheet.cell(row=r, column=6).number_format for r in range(2, 6) if sheet.cell(row=r, column=6).value} == {"d.m.yyyy"}
+
+
+def test_export_xlsx__euros_a_totals_row_a_frozen_header_and_an_autofilter(client, run, staff):
+    client.force_login(staff)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("payments:export_xlsx", args=[run.pk])).content)).active
+
+    # Money as "# ##0,00 €" in a Finnish Excel: the format code itself is locale-independent.
+    assert {sheet.cell(row=r, column=8).number_format for r in range(2, 7)} == {'#,##0.00 "€"'}
+    assert [sheet.cell(row=6, column=c).value for c in (1, 8)] == ["Yhteensä", "=SUM(H2:H5)"]
+    assert sheet.cell(row=6, column=1).font.b and sheet.cell(row=6, column=8).font.b
+    assert sum(sheet.cell(row=r, column=8).value for r in range(2, 6)) == 55  # what the formula sums: the run's total
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:H5"  # the header and the lines; not the totals row
+    assert sheet.max_row == 6
+
+
+def test_export_xlsx__a_run_without_lines__a_zero_total_and_the_header_filtered(client, organiser, staff):
+    run = start_and_compute(user=staff, month=JUNE_2025)
+    client.force_login(staff)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("payments:export_xlsx", args=[run.pk])).content)).active
+    assert [sheet.cell(row=2, column=c).value for c in (1, 8)] == ["Yhteensä", 0]
+    assert (sheet.auto_filter.ref, sheet.freeze_panes, sheet.max_row) == ("A1:H1", "A2", 2)
 
 
 def test_exports__no_customer_data_and_no_read_logged(client, run, staff):

@@ -1,6 +1,7 @@
 """Views: "Tee palveluvaraus", the "Palveluvaraukset" tab and a reservation's details."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -326,15 +327,49 @@ def test_reservation_list__tab_aimed_at_panel__panel_fragment(login):
     assert "<html" not in html
 
 
-def test_reservation_list__paginated_25_a_page_keeping_the_search(login):
+def _pager_link(html, rel):
+    """The query of the "Seuraava" (rel=next) or "Edellinen" (rel=prev) link, unescaped."""
+    match = re.search(rf'<a href="\?([^"]+)"[^>]*rel="{rel}"', html)
+    return match[1].replace("&amp;", "&") if match else None
+
+
+def test_reservation_list__paginated_25_a_page_by_keyset_keeping_the_search(login):
     user = provider_user()
-    reservations_of(user.membership.provider, 27)
+    reservations = reservations_of(user.membership.provider, 27)
     client = login(user)
     first = client.get(LIST, {"haku": "9"}).content.decode()
     assert first.count('class="toggle"') == 25
-    assert "sivu=2&amp;haku=9" in first
-    second = client.get(LIST, {"sivu": 2, "haku": "9"}).content.decode()
-    assert second.count('class="toggle"') == 2
+    assert _pager_link(first, "prev") is None
+    following = _pager_link(first, "next")
+    assert following.startswith("jalkeen=") and following.endswith("&haku=9")
+    second = client.get(f"{LIST}?{following}").content.decode()
+    assert second.count('class="toggle"') == 2 and _pager_link(second, "next") is None
+    oldest = min(reservations, key=lambda r: (r.created_at, r.pk))
+    assert f'id="reservation-{oldest.pk}"' in second and f'id="reservation-{oldest.pk}"' not in first
+    back = client.get(f"{LIST}?{_pager_link(second, 'prev')}").content.decode()
+    assert back.count('class="toggle"') == 25 and _pager_link(back, "prev") is None
+
+
+def test_reservation_list__unreadable_cursor__first_page(login):
+    user = provider_user()
+    reservations_of(user.membership.provider, 2)
+    client = login(user)
+    huge_id = "WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwgMTAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMF0"  # an id past bigint
+    for cursor in ("x", "%00", "W10", "WyJ4IiwieCJd", "a" * 600, "WzEsMl0", huge_id):
+        response = client.get(LIST, {"jalkeen": cursor})
+        assert response.status_code == 200
+        assert response.content.decode().count('class="toggle"') == 2
+
+
+def test_reservation_list__voucher_number_in_full__its_reservation_first(login):
+    user = provider_user()
+    provider = user.membership.provider
+    longer = ReservationFactory(provider=provider, voucher=VoucherFactory(number="10058"))
+    exact = ReservationFactory(provider=provider, voucher=VoucherFactory(number="1005"))
+    Reservation.objects.filter(pk=exact.pk).update(created_at=longer.created_at - dt.timedelta(days=1))
+    html = login(user).get(LIST, {"haku": "1005"}).content.decode()
+    assert html.index(f'id="reservation-{exact.pk}"') < html.index(f'id="reservation-{longer.pk}"')
+    assert html.count(f'id="reservation-{exact.pk}"') == 1
 
 
 def test_reservation_list__rows_have_a_plus_link_with_href_and_hx_get(login):

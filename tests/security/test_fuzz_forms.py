@@ -40,7 +40,7 @@ FUZZ_GET = settings(FUZZ, max_examples=6)
 
 URLS = {url.name: url for url in product_urls()}
 NAMES = sorted(URLS, key=str)
-COMMON_KEYS = ["haku", "sivu", "numero", "piilota", "palveluntuottaja", "palvelusisalto", "tapahtumavaraus",
+COMMON_KEYS = ["haku", "sivu", "jalkeen", "ennen", "numero", "piilota", "palveluntuottaja", "palvelusisalto", "tapahtumavaraus",
                "asiakas", "kayttaja", "alkaen", "asti", "next"]
 
 NASTY = [

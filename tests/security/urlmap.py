@@ -326,6 +326,7 @@ def _payment_run(v: Victim) -> PaymentRun:
 
 ROUTES: dict[str, Route] = {
     "home": Route(scope="public", shows_customer=False),
+    "health": Route(scope="public", shows_customer=False),
     "login": Route(scope="public", shows_customer=False),
     "logout": Route(scope="public", shows_customer=False),
     # Django's set_language (the header's language form): anyone may post it; it only sets the language cookie.
@@ -462,6 +463,12 @@ ROUTES: dict[str, Route] = {
     ),
     "payments:export_csv": Route(kwargs=lambda v: {"run_id": _payment_run(v).pk}, entitled="organiser", shows_customer=False),
     "payments:export_xlsx": Route(kwargs=lambda v: {"run_id": _payment_run(v).pk}, entitled="organiser", shows_customer=False),
+    # Maksut: provider B's admin sees B's payment in Y's run; for provider A and C the run pays them nothing
+    # (404), and their own list shows their own payments only. GET only: the outsiders' posts are 405.
+    "payments:provider_payments": Route(scope="list", shows_customer=False),
+    "payments:provider_payment": Route(kwargs=lambda v: {"run_id": _payment_run(v).pk}, shows_customer=False),
+    "payments:provider_export_csv": Route(kwargs=lambda v: {"run_id": _payment_run(v).pk}, shows_customer=False),
+    "payments:provider_export_xlsx": Route(kwargs=lambda v: {"run_id": _payment_run(v).pk}, shows_customer=False),
 }
 
 
