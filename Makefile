@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test browser migrate demo stop-db outage-check bench bench-scale scale clean
+.PHONY: run test install install-test browser migrate demo stop-db outage-check bench bench-scale scale bench-payments clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && $$python -m venv $(VENV)
