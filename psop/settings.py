@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "psop.middleware.ErrorPageMiddleware",
 ]
 # make bench only: the query count and database time of each request, in its response headers.
 if env_bool("PSOP_BENCH", False):

@@ -24,4 +24,6 @@ urlpatterns = [
     path("", include("payments.urls")),
 ]
 
+handler404 = "psop.views.page_not_found"
+handler403 = "psop.views.permission_denied"
 handler500 = "psop.views.server_error"

@@ -34,3 +34,14 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(render_to_string("500.html"))
+
+
+def page_not_found(request, exception=None):
+    """The 404 handler: PSOP's own Finnish page (templates/404.html), also under DEBUG through
+    ``ErrorPageMiddleware``."""
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception=None):
+    """The 403 handler: PSOP's own page (templates/403.html), also under DEBUG."""
+    return render(request, "403.html", status=403)

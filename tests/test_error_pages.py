@@ -1,0 +1,61 @@
+"""PSOP's own Finnish 404 and 403 pages, also under DEBUG (issue 13, item 16): never Django's
+English technical 404 page."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ReservationFactory, UserFactory, provider_user
+
+pytestmark = pytest.mark.django_db
+
+NOT_FOUND = "Hakemaasi sivua tai tietoa ei löydy, tai sinulla ei ole oikeutta siihen."
+FORBIDDEN = "Sinulla ei ole oikeutta tähän sivuun."
+
+
+@pytest.fixture(params=[True, False], ids=["debug", "production"])
+def debug(request, settings):
+    settings.DEBUG = request.param
+    return request.param
+
+
+def test_unknown_address__own_finnish_404_page(debug, login):
+    response = login(provider_user()).get("/ei-tallaista-sivua/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert NOT_FOUND in html
+    assert "<h1>Sivua ei löydy</h1>" in html
+    assert "technical_404" not in html and "Using the URLconf" not in html
+
+
+def test_unknown_address__logged_out__own_404_page(debug, client):
+    response = client.get("/ei-tallaista-sivua/")
+    assert response.status_code == 404
+    assert NOT_FOUND in response.content.decode()
+
+
+def test_someone_elses_reservation__own_finnish_404_page(debug, login):
+    reservation = ReservationFactory()
+    response = login(provider_user()).get(reverse("reservations:detail", args=[reservation.pk]))
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert NOT_FOUND in html
+    assert "Using the URLconf" not in html and "Raised by:" not in html
+
+
+def test_user_without_organisation__own_finnish_403_page(debug, login):
+    response = login(UserFactory()).get(reverse("reservations:list"))
+    assert response.status_code == 403
+    assert FORBIDDEN in response.content.decode()
+
+
+def test_unknown_address_without_slash__still_redirected_to_the_slashed_address(debug, login):
+    client = login(provider_user())
+    assert client.get("/palveluvaraukset").status_code == 301
+
+
+def test_404_page_follows_the_users_language(debug, login, settings):
+    client = login(provider_user())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/ei-tallaista-sivua/")
+    assert response.status_code == 404
+    assert NOT_FOUND not in response.content.decode()
