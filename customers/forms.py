@@ -33,6 +33,16 @@ def office_field(offices, *, with_provider: bool, label) -> OfficeChoiceField:
     )
 
 
+def office_and_period(data) -> dict:
+    """The office and the dates that creating and transferring a customership both take."""
+    return {
+        "office": data["toimipaikka"],
+        "start_date": data["alkaa"],
+        "end_date": data["paattyy"],
+        "locked_until": data["aikarajaus"],
+    }
+
+
 LOCK_HELP = _("Aikana, jolloin asiakas ei itse voi vaihtaa palveluntuottajaa. "
               "Jätä tyhjäksi, niin aikarajaus päättyy vuoden kuluttua alkupäivästä.")
 
@@ -68,13 +78,7 @@ class CustomershipCreateForm(forms.Form):
     def service_kwargs(self) -> dict:
         """The cleaned data under the names ``customership_create`` takes."""
         data = self.cleaned_data
-        return {
-            "office": data["toimipaikka"],
-            "start_date": data["alkaa"],
-            "end_date": data["paattyy"],
-            "locked_until": data["aikarajaus"],
-            "approvals_accepted": data["sopimusehdot"] and data["sopimussuhde"],
-        }
+        return {**office_and_period(data), "approvals_accepted": data["sopimusehdot"] and data["sopimussuhde"]}
 
 
 class CustomershipTransferForm(forms.Form):
@@ -100,14 +104,7 @@ class CustomershipTransferForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         """The cleaned data under the names ``customership_transfer`` takes."""
-        data = self.cleaned_data
-        return {
-            "office": data["toimipaikka"],
-            "start_date": data["alkaa"],
-            "end_date": data["paattyy"],
-            "locked_until": data["aikarajaus"],
-            "reason": data["peruste"],
-        }
+        return {**office_and_period(self.cleaned_data), "reason": self.cleaned_data["peruste"]}
 
 
 class CustomershipEndForm(forms.Form):

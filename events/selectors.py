@@ -6,13 +6,12 @@ from decimal import Decimal
 from django.db.models import OuterRef, Q, Subquery, Sum
 
 from core.dates import month_bounds, today
+from core.money import ZERO
 from events.models import Event, EventStatus
 from organisations import permissions
 from reservations.selectors import reservations_for_user
 from vouchers.models import VoucherContent
 from vouchers.selectors import price_items_valid_on
-
-ZERO = Decimal("0")
 
 
 def events_for_user(user):
@@ -71,7 +70,7 @@ def period_usage(*, reservation, start, end, exclude_event_id=None) -> tuple[Dec
     if exclude_event_id is not None:
         events = events.exclude(pk=exclude_event_id)
     totals = events.aggregate(quantity=Sum("quantity"), amount=Sum("voucher_share"))
-    return totals["quantity"] or Decimal("0"), totals["amount"] or Decimal("0")
+    return totals["quantity"] or ZERO, totals["amount"] or ZERO
 
 
 def reservation_events(reservation):

@@ -20,16 +20,16 @@ failure rolls everything back: no half-written run.
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from core.dates import month_bounds
 from core.errors import DomainError
 from customers.selectors import customerships_valid_in_month
-from events.models import Event, EventStatus
-from payments.models import PaymentLine, PaymentRun
-from payments.selectors import with_monthly_fee
+from events.models import Event
+from payments.models import PaymentRun
+from payments.selectors import pro_rata_fee, unpaid_approved_events, with_monthly_fee
 
 LINES = "payment_run_lines"
 MAX_LISTED = 10  # vouchers named in one refusal
@@ -43,11 +43,17 @@ def _sql(queryset) -> tuple[str, tuple]:
 
 def capitation_due(*, organiser_id: int, month: dt.date):
     """The customerships valid in ``month`` with ``fee`` (their monthly fee, None when the voucher
-    has no monthly content or the provider no valid price: ``payments.selectors.with_monthly_fee``)
-    and ``days``."""
-    return with_monthly_fee(customerships_valid_in_month(organiser_id=organiser_id, month=month).order_by()).values(
-        due_id=F("pk"), due_provider=F("provider_id"), due_days=F("days"), due_fee=F("fee"),
-        due_number=F("voucher__number"),
+    has no monthly content or the provider no valid price: ``payments.selectors.with_monthly_fee``),
+    ``days`` and ``amount`` (``payments.selectors.pro_rata_fee``)."""
+    first, last = month_bounds(month)
+    customerships = customerships_valid_in_month(organiser_id=organiser_id, month=month).order_by()
+    return (
+        with_monthly_fee(customerships)
+        .annotate(amount=pro_rata_fee((last - first).days + 1))
+        .values(
+            due_id=F("pk"), due_provider=F("provider_id"), due_days=F("days"), due_fee=F("fee"),
+            due_amount=F("amount"), due_number=F("voucher__number"),
+        )
     )
 
 
@@ -70,7 +76,7 @@ def add_capitation(cursor, *, run, month: dt.date) -> None:
         INSERT INTO {LINES} (provider_id, customership_id, for_month, days, amount, voucher_number, priced)
         SELECT COALESCE(due.due_provider, paid.provider_id), COALESCE(due.due_id, paid.customership_id), %s,
                COALESCE(due.due_days, 0),
-               COALESCE(round(due.due_fee * due.due_days / %s, 2), 0) - COALESCE(paid.amount, 0),
+               COALESCE(due.due_amount, 0) - COALESCE(paid.amount, 0),
                due.due_number, due.due_id IS NULL OR due.due_fee IS NOT NULL
           FROM ({due_sql}) AS due
           FULL OUTER JOIN (
@@ -83,7 +89,7 @@ def add_capitation(cursor, *, run, month: dt.date) -> None:
                 GROUP BY line.customership_id, payment.provider_id
           ) AS paid ON paid.customership_id = due.due_id
         """,
-        (first, (last - first).days + 1, *due_params, run.organiser_id, run.pk, first),
+        (first, *due_params, run.organiser_id, run.pk, first),
     )
     if month != run.month:  # a correction only where something changed
         cursor.execute(
@@ -114,9 +120,9 @@ def payable_events(*, organiser_id: int, last_day: dt.date):
     """Approved events of the organiser's vouchers on or before ``last_day`` that no line pays
     (credits too: they deduct). Locked, so that two runs take turns and an edit waits."""
     return (
-        Event.objects.select_for_update(of=("self",))
-        .filter(reservation__voucher__organiser_id=organiser_id, status=EventStatus.APPROVED, date__lte=last_day)
-        .exclude(Exists(PaymentLine.objects.filter(event_id=OuterRef("pk"))))
+        unpaid_approved_events()
+        .select_for_update(of=("self",))
+        .filter(reservation__voucher__organiser_id=organiser_id, date__lte=last_day)
         .order_by("pk")
         .values(
             picked_id=F("pk"), picked_provider=F("reservation__provider_id"), picked_share=F("voucher_share"),

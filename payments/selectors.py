@@ -133,6 +133,20 @@ def paid_per_month(user, *, day: dt.date, count: int = 12) -> list[MonthTotal]:
 # --- the running month: what would be paid if it ended today -----------------------------------------
 
 
+def unpaid_approved_events():
+    """Approved events that no payment line pays yet (credits too: they deduct): what the next
+    run of their organiser pays."""
+    return Event.objects.filter(status=EventStatus.APPROVED).exclude(
+        Exists(PaymentLine.objects.filter(event_id=OuterRef("pk")))
+    )
+
+
+def pro_rata_fee(month_days: int):
+    """A customership's share of its monthly ``fee`` for its ``days`` in a month of ``month_days``
+    days, rounded half-up to cents (NULL without a fee): what a run pays and the running month expects."""
+    return Round(F("fee") * F("days") / Value(month_days), 2, output_field=MONEY)
+
+
 def with_monthly_fee(customerships):
     """``customerships_valid_in_month`` rows with ``fee``: the monthly fee as a payment run prices it
     (``payments.computation.capitation_due``): the voucher's monthly content at the price the
@@ -203,15 +217,13 @@ def expected_for_user(user, *, day: dt.date) -> ExpectedMonth:
         .annotate(
             count=Count("pk"),
             unpriced=Count("pk", filter=Q(fee__isnull=True)),
-            amount=Coalesce(Sum(Round(F("fee") * F("days") / Value(month_days), 2), output_field=MONEY), ZERO),
+            amount=Coalesce(Sum(pro_rata_fee(month_days)), ZERO),
         )
     }
     events = {
         row["organiser"]: row
-        for row in Event.objects.filter(
-            reservation__provider_id=provider_id, status=EventStatus.APPROVED, date__gte=first, date__lte=day
-        )
-        .exclude(Exists(PaymentLine.objects.filter(event_id=OuterRef("pk"))))
+        for row in unpaid_approved_events()
+        .filter(reservation__provider_id=provider_id, date__gte=first, date__lte=day)
         .order_by()
         .values(organiser=F("reservation__voucher__organiser_id"))
         .annotate(count=Count("pk"), amount=Sum("voucher_share"))

@@ -9,17 +9,14 @@
 
 import datetime as dt
 
+from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from payments import services
 
 
 def _helsinki_day(timestamp: int) -> dt.date:
-    from zoneinfo import ZoneInfo
-
-    from django.conf import settings
-
-    return dt.datetime.fromtimestamp(timestamp, tz=ZoneInfo(settings.TIME_ZONE)).date()
+    return timezone.localdate(dt.datetime.fromtimestamp(timestamp, tz=dt.UTC))
 
 
 @app.task(queue="payments", pass_context=False)
