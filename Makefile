@@ -64,9 +64,10 @@ bench-scale: install
 
 # All of Finland on the embedded database (about 10 minutes): load_scale on top of the training
 # data; SCALE_ARGS="--scale 0.1 --seed 2" for less or other data. Outside the tests, like bench.
+# As the owner role: it drops and restores indexes and foreign keys, and vacuums.
 scale: install
 	$(PY) -m psop.devdb exec -- $(PY) manage.py migrate --no-input
-	$(PY) -m psop.devdb exec -- $(PY) manage.py load_scale $(SCALE_ARGS)
+	PSOP_DB_ROLE=owner $(PY) -m psop.devdb exec -- $(PY) manage.py load_scale $(SCALE_ARGS)
 
 # Payment runs of the last ended month for every organiser, set-based, against the per-row code
 # they replaced (on one organiser), on whatever the database holds: run `make scale` first.

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.codes import render
+
 
 class AuditEntry(models.Model):
     class Action(models.TextChoices):
@@ -24,7 +26,13 @@ class AuditEntry(models.Model):
     organisation = models.CharField(_("organisaatio"), max_length=200, blank=True)
     customer_id = models.BigIntegerField(_("asiakas (tunniste)"), null=True, blank=True, db_index=True)
     action = models.CharField(_("toimenpide"), max_length=16, choices=Action.choices)
+    # The organiser whose data was read or changed (the voucher's organiser; for organiser users their
+    # own): an organiser's admins see their rows only, though one person may hold vouchers of two.
+    organiser_id = models.BigIntegerField(_("palvelunjärjestäjä (tunniste)"), null=True, blank=True)
+    code = models.CharField(_("toimenpidekoodi"), max_length=40, blank=True)
+    params = models.JSONField(_("parametrit"), default=dict, blank=True)
     what = models.CharField(_("kohde"), max_length=300)
+    # The path only: a query string can carry a henkilötunnus or a name.
     path = models.CharField(_("osoite"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-osoite"), null=True, blank=True)
 
@@ -32,6 +40,18 @@ class AuditEntry(models.Model):
         verbose_name = _("lokimerkintä")
         verbose_name_plural = _("lokimerkinnät")
         ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["organiser_id", "-at", "-id"],
+                condition=models.Q(customer_id__isnull=False),
+                name="audit_organiser_at_idx",
+            ),
+        ]
+
+    @property
+    def text(self) -> str:
+        """What was read or changed, in the reader's language."""
+        return render(self.code, self.params, fallback=self.what)
 
     def __str__(self):
         return f"{self.at:%d.%m.%Y %H.%M} {self.username} {self.get_action_display()} {self.what}"

@@ -1,64 +1,114 @@
-"""Writing the audit log. Every read of a customer's personal data and every change goes here."""
+"""Writing the audit log. Every read of a customer's personal data and every change goes here.
+
+A row names the organiser whose data it is (``organiser_id``): the voucher's organiser, or for an
+organiser's own user that organiser. Its text is an action code with parameters (audit.codes),
+rendered in the reader's language; ``what`` keeps the Finnish sentence. The path is stored without
+its query string, which can carry a henkilötunnus or a name."""
 
 from django.db import connection
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
+from audit.codes import render_finnish
 from audit.models import AuditEntry
+from core.network import client_address
 
 
 def _client_address(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request) if request is not None else None
 
 
-def audit_log(*, user, action: str, what: str, customer_id: int | None = None, request=None, organisation: str = "") -> AuditEntry:
-    return AuditEntry.objects.create(
+def _membership_of(user) -> tuple[str, int | None]:
+    """The user's organisation name ("" for none) and organiser id (None for a provider's user), read
+    once per user object: the membership with its provider and organiser in one query (the audit app
+    names neither model)."""
+    if not getattr(user, "is_authenticated", False):
+        return "", None
+    if not hasattr(user, "_audit_membership"):
+        membership_model = user._meta.get_field("membership").related_model
+        membership = membership_model.objects.select_related("provider", "organiser").filter(user_id=user.pk).first()
+        user._audit_membership = (
+            (str(membership.organisation), membership.organiser_id) if membership is not None else ("", None)
+        )
+    return user._audit_membership
+
+
+def _organisation_of(user) -> str:
+    return _membership_of(user)[0]
+
+
+def audit_log(
+    *, user, action: str, what: str = "", code: str = "", params: dict | None = None, customer_id: int | None = None,
+    organiser_id: int | None = None, request=None, organisation: str = "", save: bool = True,
+) -> AuditEntry:
+    """One row. ``code`` and ``params`` say what happened (``what`` for rows no reader needs in
+    their own language: the organisation's own user and payment-run changes). With ``save=False``
+    the row is made but not written: ``audit_log_many`` writes many at once."""
+    params = params or {}
+    if code:
+        what = render_finnish(code, params)
+    if organiser_id is None:
+        organiser_id = _membership_of(user)[1] if user is not None else None
+    entry = AuditEntry(
         user=user if getattr(user, "pk", None) else None,
         username=getattr(user, "username", "") or "",
         organisation=organisation,
         customer_id=customer_id,
+        organiser_id=organiser_id,
         action=action,
+        code=code,
+        params=params,
         what=what[:300],
-        path=(request.get_full_path()[:500] if request is not None else ""),
+        path=(request.path[:500] if request is not None else ""),
         ip_address=_client_address(request),
     )
+    if save:
+        entry.save()
+    return entry
 
 
-def _organisation_of(user) -> str:
-    """The name of the user's organisation ("" for none), read once per user object: the membership
-    with its provider and organiser in one query (the audit app names neither model)."""
-    if not user.is_authenticated:
-        return ""
-    if not hasattr(user, "_audit_organisation"):
-        membership_model = user._meta.get_field("membership").related_model
-        membership = membership_model.objects.select_related("provider", "organiser").filter(user_id=user.pk).first()
-        user._audit_organisation = str(membership.organisation) if membership is not None else ""
-    return user._audit_organisation
+def audit_log_many(entries: list[AuditEntry]) -> None:
+    """Rows made by ``audit_log(..., save=False)``, a thousand to an INSERT (an import of events)."""
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
 
 
-def audit_read(*, request, customers, what: str) -> None:
+def audit_read(*, request, code: str, vouchers=(), customers=(), **params) -> None:
     """One row per customer whose personal data this answer shows: one INSERT … SELECT over the
-    customers' ids (a list page logs 25 or 50 reads; no model instance is built for each)."""
-    customer_ids = list(dict.fromkeys(customer.pk for customer in customers))
-    if not customer_ids:
-        return
+    customers' ids (a list page logs 25 or 50 reads; no model instance is built for each).
+
+    ``vouchers`` name the customers through the vouchers shown (the row belongs to each voucher's
+    organiser); ``customers`` are read by an organiser's own user (the row belongs to that organiser)."""
     user = request.user
+    organisation, own_organiser = _membership_of(user)
+    subjects = {}
+    for voucher in vouchers:
+        subjects.setdefault((voucher.customer_id, voucher.organiser_id), None)
+    for customer in customers:
+        subjects.setdefault((customer.pk, own_organiser), None)
+    if not subjects:
+        return
+    customer_ids = [customer_id for customer_id, _ in subjects]
+    organiser_ids = [organiser_id for _, organiser_id in subjects]
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (at, user_id, username, organisation, customer_id, action, what, path, ip_address) "
-            "SELECT %s, %s, %s, %s, customer_id, %s, %s, %s, %s::inet FROM unnest(%s::bigint[]) WITH ORDINALITY "
-            "AS ids(customer_id, position) ORDER BY position",
+            f"INSERT INTO {table} (at, user_id, username, organisation, customer_id, organiser_id, action, code, "
+            "params, what, path, ip_address) "
+            "SELECT %s, %s, %s, %s, customer_id, organiser_id, %s, %s, %s, %s, %s, %s::inet "
+            "FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS ids(customer_id, organiser_id, position) "
+            "ORDER BY position",
             [
                 timezone.now(),
                 user.pk,
                 user.username,
-                _organisation_of(user),
+                organisation,
                 AuditEntry.Action.READ.value,
-                what[:300],
-                request.get_full_path()[:500],
+                code,
+                Jsonb(params),
+                render_finnish(code, params)[:300],
+                request.path[:500],
                 _client_address(request),
                 customer_ids,
+                organiser_ids,
             ],
         )

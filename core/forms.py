@@ -1,12 +1,18 @@
 """Form fields shared by the apps, and how every form field is rendered."""
 
+import datetime as dt
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import ChoiceWidget
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import EARLIEST_DATE, LATEST_DATE
+from core.money import parse_decimal
+from core.validators import USERNAME_MAX_LENGTH, clean_text, normalise_username, validate_username
 
 
 class FinnishDateField(forms.DateField):
@@ -27,6 +33,94 @@ class FinnishDateField(forms.DateField):
         super().validate(value)
         if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
             raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+
+
+class TextField(forms.CharField):
+    """A name or a free text a person types (a unit's or an office's name, a reservation's text,
+    a note): direction controls and zero-width characters are taken out before validation
+    (core.validators.clean_text), so that what is stored shows as it reads. Every free-text
+    field of the product's forms is one of these."""
+
+    def to_python(self, value):
+        return clean_text(super().to_python(value))
+
+
+# The Django admin's registers take names too: ``formfield_overrides = ADMIN_TEXT`` makes every text
+# column's field a TextField (a column with choices keeps its choice field).
+ADMIN_TEXT = {models.CharField: {"form_class": TextField}, models.TextField: {"form_class": TextField}}
+
+
+class UsernameField(forms.CharField):
+    """A new username: NFKC-normalised, then ASCII letters, digits and ``. - _ @`` only
+    (core.validators.validate_username), at most 150 characters."""
+
+    default_error_messages = {"required": _("Anna käyttäjätunnus.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", USERNAME_MAX_LENGTH)
+        kwargs.setdefault("help_text", _("Kirjaimia a–z, numeroita ja merkkejä . - _ @"))
+        super().__init__(**kwargs)
+        self.validators.append(validate_username)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        # Normalising a very long value costs time and cannot make it valid (NFKC does not shorten).
+        return value if len(value) > USERNAME_MAX_LENGTH else normalise_username(value)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"}
+
+
+class DecimalCommaField(forms.DecimalField):
+    """An amount or a quantity typed with a decimal comma or a decimal point, in every language
+    (``12,50``, ``12.50``, ``1 234,50``; core.money.parse_decimal), shown in the active language.
+    A text input with a decimal keypad: a ``type="number"`` input refuses a comma in some browsers."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    default_error_messages = {"invalid": _("Anna luku, esimerkiksi 12,50.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        # No type="number" step/min/max (DecimalField's): the text input keeps the comma.
+        attrs = super().widget_attrs(widget)
+        return {key: value for key, value in attrs.items() if key not in ("step", "min", "max")}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = parse_decimal(value)
+        return super().to_python(value)
+
+
+class MonthField(forms.Field):
+    """A calendar month, picked as 2026-11 (``<input type="month">``) or typed as 11/2026 or
+    11.2026; its value is the month's first day, within 1900–2100."""
+
+    widget = forms.TextInput(attrs={"type": "month", "min": "1900-01", "max": "2100-12", "placeholder": _("kk/vvvv")})
+    default_error_messages = {"invalid": _("Anna kuukausi muodossa kk/vvvv, esimerkiksi 11/2026.")}
+
+    def to_python(self, value):
+        text = (value or "").strip() if isinstance(value, str) else value
+        if text in self.empty_values:
+            return None
+        if isinstance(text, dt.date):
+            return text.replace(day=1)
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})|(\d{1,2})[./](\d{4})", text)
+        if match is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        year, month = (match[1], match[2]) if match[1] else (match[4], match[3])
+        try:
+            first = dt.date(int(year), int(month), 1)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not EARLIEST_DATE <= first <= LATEST_DATE:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return first
+
+    def prepare_value(self, value):
+        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
 
 
 SEARCH_MAX_LENGTH = 100

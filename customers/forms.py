@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
-from core.forms import FinnishDateField
+from core.forms import FinnishDateField, TextField
 
 
 class OfficeChoiceField(forms.ModelChoiceField):
@@ -91,7 +91,7 @@ class CustomershipTransferForm(forms.Form):
         help_text=_("Jätä tyhjäksi, jos asiakkuus on toistaiseksi voimassa."),
     )
     aikarajaus = FinnishDateField(label=_("Aikarajaus päättyy"), required=False, help_text=LOCK_HELP)
-    peruste = forms.CharField(
+    peruste = TextField(
         label=_("Siirron peruste"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Kirjaa siirron peruste.")},
     )
@@ -109,7 +109,7 @@ class CustomershipTransferForm(forms.Form):
 
 class CustomershipEndForm(forms.Form):
     paattyy = FinnishDateField(label=_("Asiakkuuden viimeinen päivä"))
-    peruste = forms.CharField(label=_("Peruste"), max_length=2000, required=False,
+    peruste = TextField(label=_("Peruste"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):

@@ -93,10 +93,14 @@ def voucher_customerships(*, user, voucher, day: dt.date | None = None) -> Vouch
     rows = list(
         voucher.customerships.select_related("provider", "office", "created_by").order_by("-start_date")
     )
+    closed = voucher.is_closed(day)
     for row in rows:
         row.voucher = voucher  # the effective end reads the voucher's closing date
         row.status = status_on(row, day)
         row.lock_in_passed = not row.lock_in_running(day)
+        # What the card offers on the row: never on a closed voucher; else as permissions say.
+        row.can_end = not closed and row.status != "ended" and permissions.can_end_customership(user, row)
+        row.can_transfer = not closed and row.status == "current" and permissions.can_transfer_customership(user, row)
     organiser = permissions.is_organiser(user)
     if organiser:
         if not permissions.is_voucher_organiser(user, voucher):

@@ -72,12 +72,14 @@ def _overlapping(voucher, *, start_date, end_date, exclude=None):
     return list(rows.select_related("provider").order_by("start_date"))
 
 
-def _audit(*, user, customership, what, request):
+def _audit(*, user, customership, code, request, **params):
     audit_log(
         user=user,
         action="change",
-        what=f"Ostovoima {customership.voucher.number}: {what}",
+        code=code,
+        params={"number": customership.voucher.number, **params},
         customer_id=customership.voucher.customer_id,
+        organiser_id=customership.voucher.organiser_id,
         request=request,
         organisation=permissions.organisation_name(user),
     )
@@ -110,7 +112,7 @@ def _period(*, voucher, start_date, end_date, locked_until) -> tuple[dt.date, dt
     return start_date, end_date, locked_until
 
 
-def _locked_in_error(existing: Customership) -> DomainError:
+def _locked_in_error(locked_until: dt.date) -> DomainError:
     return DomainError(
         "locked_in",
         _(
@@ -118,9 +120,41 @@ def _locked_in_error(existing: Customership) -> DomainError:
             "Asiakas ei voi vaihtaa palveluntuottajaa ennen kuin aikarajaus on päättynyt; "
             "uusi asiakkuus voi alkaa aikaisintaan %(earliest)s."
         )
-        % {"day": format_day(existing.locked_until), "earliest": format_day(existing.locked_until + ONE_DAY)},
-        locked_until=existing.locked_until,
+        % {"day": format_day(locked_until), "earliest": format_day(locked_until + ONE_DAY)},
+        locked_until=locked_until,
     )
+
+
+def customership_refusal(*, user, voucher, customerships, day: dt.date | None = None) -> DomainError | None:
+    """Why ``user`` cannot create a customership on ``voucher`` today, or None if the card may
+    offer "Luo asiakkuus". ``customerships``: the card's ``voucher_customerships`` answer (its rows,
+    already read). The same reasons ``customership_create`` refuses with, asked before the form:
+    a recorder; a closed voucher; the user's provider already has the customership; another
+    provider's lock-in runs (the organiser moves it with "Siirrä asiakkuus" instead)."""
+    day = day or today()
+    if not permissions.can_make_reservations(user):
+        return DomainError("role_not_allowed", _("Sinulla ei ole oikeutta luoda asiakkuuksia."))
+    if voucher.is_closed(day):
+        return DomainError("voucher_closed", _("Ostovoima on suljettu %(day)s.") % {"day": format_day(voucher.closed_on)})
+    own = permissions.provider_id_of(user)
+    for row in customerships.active:
+        if own is not None and row.provider_id == own:
+            return DomainError(
+                "already_customer",
+                _("Asiakkaalla on jo voimassa oleva asiakkuus tällä palveluntuottajalla (alkaen %(day)s).")
+                % {"day": format_day(row.start_date)},
+            )
+        if row.lock_in_running(day):  # the organiser sees every row
+            return DomainError(
+                "locked_in_transfer",
+                _("Asiakkuuden aikarajaus päättyy %(day)s. Sitä ennen asiakkuuden voi siirtää toiselle "
+                  "palveluntuottajalle toiminnolla \"Siirrä asiakkuus\".") % {"day": format_day(row.locked_until)},
+                locked_until=row.locked_until,
+            )
+    notice = customerships.other_provider
+    if notice is not None and notice.lock_in_running:
+        return _locked_in_error(notice.locked_until)
+    return None
 
 
 def _end_previous(*, user, voucher, provider, start_date, end_date, request) -> None:
@@ -134,13 +168,13 @@ def _end_previous(*, user, voucher, provider, start_date, end_date, request) -> 
                 % {"day": format_day(existing.start_date)},
             )
         if existing.lock_in_running(start_date):
-            raise _locked_in_error(existing)
+            raise _locked_in_error(existing.locked_until)
         if existing.start_date >= start_date:
             raise _overlap()  # it cannot end before it begins
         existing.end_date = start_date - ONE_DAY
         existing.save(update_fields=["end_date"])
-        _audit(user=user, customership=existing, request=request,
-               what=f"asiakkuus ({existing.provider}) päättyy {format_day(existing.end_date)} palveluntuottajan vaihtuessa")
+        _audit(user=user, customership=existing, request=request, code="customership_switched",
+               provider=str(existing.provider), day=format_day(existing.end_date))
 
 
 @transaction.atomic
@@ -187,8 +221,8 @@ def customership_create(
             locked_until=locked_until, approvals_accepted=True, created_by=user, on_behalf=on_behalf,
         )
     )
-    _audit(user=user, customership=customership, request=request,
-           what=f"asiakkuus luotu ({provider} / {office}) alkaen {format_day(start_date)}")
+    _audit(user=user, customership=customership, request=request, code="customership_created",
+           provider=str(provider), office=str(office), day=format_day(start_date))
     return customership
 
 
@@ -244,9 +278,8 @@ def customership_transfer(
             transferred_from=old, reason=reason,
         )
     )
-    _audit(user=user, customership=new, request=request,
-           what=f"asiakkuus siirretty ({old.provider} / {old.office} → {provider} / {office}) "
-                f"alkaen {format_day(start_date)}; peruste: {reason}")
+    _audit(user=user, customership=new, request=request, code="customership_transferred",
+           old=f"{old.provider} / {old.office}", new=f"{provider} / {office}", day=format_day(start_date), reason=reason)
     return new
 
 
@@ -273,8 +306,8 @@ def customership_end(*, user, customership, end_date: dt.date, reason: str = "",
     customership.end_date = end_date
     customership.full_clean()
     customership.save(update_fields=["end_date"])
-    what = f"asiakkuus ({customership.provider} / {customership.office}) päätetty {format_day(end_date)}"
-    if reason.strip():
-        what += f"; peruste: {reason.strip()}"
-    _audit(user=user, customership=customership, request=request, what=what)
+    _audit(user=user, customership=customership, request=request,
+           code="customership_ended_reason" if reason.strip() else "customership_ended",
+           provider=str(customership.provider), office=str(customership.office), day=format_day(end_date),
+           reason=reason.strip())
     return customership

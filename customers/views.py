@@ -5,6 +5,7 @@ card on the "Asiakas" tab) when htmx aims there."""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core.dates import format_day
@@ -29,7 +30,7 @@ def customership_create(request, number):
     form = CustomershipCreateForm(request.POST or None, offices=offices, on_behalf=on_behalf)
     return run_action(
         request, voucher=voucher, form=form, what="asiakkuus",
-        page={"title": _("Luo asiakkuus"), "submit": _("Luo asiakkuus")},
+        page={"title": gettext_lazy("Luo asiakkuus"), "submit": _("Luo asiakkuus")},
         perform=lambda form: services.customership_create(
             user=request.user, voucher=voucher, request=request, **form.service_kwargs()),
         message=lambda new: _("Asiakkuus luotu: %(provider)s, %(office)s.") % {
@@ -49,7 +50,7 @@ def customership_transfer(request, pk):
     form = CustomershipTransferForm(request.POST or None, offices=offices)
     return run_action(
         request, voucher=voucher, form=form, what="asiakkuus",
-        page={"title": _("Siirrä asiakkuus"), "submit": _("Siirrä asiakkuus"), "customership": customership},
+        page={"title": gettext_lazy("Siirrä asiakkuus"), "submit": _("Siirrä asiakkuus"), "customership": customership},
         perform=lambda form: services.customership_transfer(
             user=request.user, customership=customership, request=request, **form.service_kwargs()),
         message=lambda new: _("Asiakkuus siirretty: %(provider)s, %(office)s.") % {
@@ -66,7 +67,7 @@ def customership_end(request, pk):
         raise Http404
     voucher = customership.voucher
     form = CustomershipEndForm(request.POST or None)
-    page = {"title": _("Päätä asiakkuus"), "submit": _("Päätä asiakkuus"), "customership": customership,
+    page = {"title": gettext_lazy("Päätä asiakkuus"), "submit": _("Päätä asiakkuus"), "customership": customership,
             "intro": _("Asiakkuuden voi päättää sulkematta ostovoimaa, esimerkiksi kun asiakas vaihtaa palveluntuottajaa.")}
     return run_action(
         request, voucher=voucher, form=form, what="asiakkuus", page=page,

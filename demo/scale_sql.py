@@ -788,21 +788,27 @@ class ScaleLoader:
         step = 730 * 86400 / plan.audit_entries
         number = f"({data.FIRST_VOUCHER_NUMBER} + v.i)::text"
         self.run("audit log", f"""
-            INSERT INTO audit_auditentry (id, at, username, organisation, customer_id, action, what, path, ip_address, user_id)
+            INSERT INTO audit_auditentry (id, at, username, organisation, customer_id, organiser_id, action, code,
+                                          params, what, path, ip_address, user_id)
             SELECT {self.next_id("audit_auditentry")} + a.j, a.at,
                    CASE WHEN by_provider THEN p.username ELSE o.username END,
                    CASE WHEN by_provider THEN p.name ELSE o.name END,
-                   v.customer_id,
+                   v.customer_id, o.id,
                    CASE WHEN change THEN 'change' ELSE 'read' END,
-                   CASE WHEN change THEN 'Ostovoima ' || {number} || ': tapahtuma kirjattu'
+                   CASE WHEN change THEN 'event_record'
+                        ELSE CASE read_kind WHEN 0 THEN 'voucher_lookup' WHEN 1 THEN 'reservation_form'
+                                            WHEN 2 THEN 'voucher_events' ELSE 'reservation_list' END END,
+                   CASE WHEN change THEN jsonb_build_object('number', {number}, 'event', 0)
+                        WHEN read_kind < 3 THEN jsonb_build_object('number', {number}) ELSE '{{}}'::jsonb END,
+                   CASE WHEN change THEN 'Tapahtuma 0 (ostovoima ' || {number} || '): kirjattu'
                         ELSE CASE read_kind WHEN 0 THEN 'Ostovoima ' || {number} || ': haku'
                                        WHEN 1 THEN 'Ostovoima ' || {number} || ': palveluvaraus'
                                        WHEN 2 THEN 'Ostovoima ' || {number} || ': tapahtumat'
                                        ELSE 'Palveluvaraukset: lista' END END,
                    CASE WHEN change THEN '/ostovoimat/' || {number} || '/palveluvaraus/'
-                        ELSE CASE read_kind WHEN 0 THEN '/asiakas/haku/?numero=' || {number}
+                        ELSE CASE read_kind WHEN 0 THEN '/asiakas/haku/'
                                        WHEN 1 THEN '/ostovoimat/' || {number} || '/palveluvaraus/'
-                                       WHEN 2 THEN '/ostovoimat/?haku=' || {number}
+                                       WHEN 2 THEN '/ostovoimat/'
                                        ELSE '/palveluvaraukset/' END END,
                    ('10.' || (1 + v.org_idx)::text || '.' || ({h('j', 64)} % 250 + 1)::text || '.'
                     || ({h('j', 65)} % 250 + 1)::text)::inet,

@@ -80,6 +80,9 @@ class Event(models.Model):
     )
     reason_code = models.CharField(_("syykoodi"), max_length=32, choices=CreditReason.choices, blank=True)
     explanation = models.TextField(_("selite"), max_length=2000, blank=True)
+    # The recording client system's own id of the event (API, bulk import): one event per id on a
+    # reservation, so that a retried row is answered "already recorded" instead of recorded twice.
+    client_id = models.CharField(_("asiakasjärjestelmän tunniste"), max_length=100, null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("kirjaaja"))
     created_at = models.DateTimeField(_("kirjattu"), auto_now_add=True)
     updated_at = models.DateTimeField(_("muokattu"), auto_now=True)
@@ -98,8 +101,14 @@ class Event(models.Model):
             # What a payment run pays: approved events, found per reservation without reading the
             # millions already settled or paid.
             models.Index(fields=["reservation", "date"], condition=Q(status="approved"), name="event_approved_idx"),
+            # The API's feed of changed events (GET /api/v1/events?changed_since=), oldest change first.
+            models.Index(fields=["updated_at", "id"], name="event_updated_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["reservation", "client_id"], condition=Q(client_id__isnull=False),
+                name="event_client_id_once_per_reservation",
+            ),
             models.CheckConstraint(
                 condition=Q(total=F("voucher_share") + F("customer_share")), name="event_shares_add_up"
             ),

@@ -73,6 +73,21 @@ def period_usage(*, reservation, start, end, exclude_event_id=None) -> tuple[Dec
     return totals["quantity"] or ZERO, totals["amount"] or ZERO
 
 
+def usage_by_day(reservation_ids) -> dict[int, dict[dt.date, list[Decimal]]]:
+    """``period_usage`` for many reservations at once: {reservation id: {day: [quantity, voucher
+    euros]}} of their counted events, one GROUP BY; a period's usage is the sum of its days."""
+    rows = (
+        Event.objects.filter(reservation_id__in=list(reservation_ids), status__in=EventStatus.counted())
+        .order_by()
+        .values("reservation_id", "date")
+        .annotate(quantity=Sum("quantity"), amount=Sum("voucher_share"))
+    )
+    usage: dict[int, dict[dt.date, list[Decimal]]] = {}
+    for row in rows:
+        usage.setdefault(row["reservation_id"], {})[row["date"]] = [row["quantity"], row["amount"]]
+    return usage
+
+
 def reservation_events(reservation):
     """A reservation's events, newest first, with what they credit."""
     return reservation.events.select_related("credit_of", "created_by").order_by("-date", "-id")

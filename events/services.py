@@ -12,17 +12,21 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from audit.services import audit_log
+from audit.services import audit_log, audit_log_many
 from core.dates import format_day, today
 from core.errors import DomainError
-from core.money import CENT, to_cents
+from core.money import CENT, format_euros, to_cents
 from events.models import CreditReason, Event, EventChange, EventStatus
 from events.pricing import period_bounds, split_price, usage_of
 from events.selectors import events_for_user, period_usage
+from notifications.models import NotificationKind
+from notifications.services import notify
 from organisations import permissions
 from reservations.models import Reservation
 from reservations.selectors import reservations_for_user
@@ -36,7 +40,7 @@ SNAPSHOT_FIELDS = [
 
 
 def _euros(value: Decimal) -> str:
-    return f"{number_format(value, 2)} €"
+    return format_euros(value, get_language())
 
 
 # --- locking and the checks every recording passes -------------------------------------------
@@ -51,8 +55,13 @@ def _locked_reservation(user, reservation_id: int) -> Reservation:
         .first()
     )
     if reservation is None:
-        raise DomainError("reservation_not_found", _("Palveluvarausta ei löydy, tai sinulla ei ole oikeutta kirjata sille."))
+        raise reservation_not_found()
     return reservation
+
+
+def reservation_not_found() -> DomainError:
+    """The one answer for a reservation that does not exist and for someone else's."""
+    return DomainError("reservation_not_found", _("Palveluvarausta ei löydy, tai sinulla ei ole oikeutta kirjata sille."))
 
 
 def _locked_event(user, event_id: int) -> Event:
@@ -100,12 +109,13 @@ def _check_recordable(*, reservation: Reservation, content_id, day: dt.date, qua
         )
 
 
-def _priced(*, reservation: Reservation, day: dt.date, quantity: Decimal) -> dict:
+def _priced(*, reservation: Reservation, day: dt.date, quantity: Decimal, price_lookup=price_on) -> dict:
     """Unit price from the provider's price list on ``day`` and the split into shares.
-    On a balance voucher the quantity is euros: 1,00 € each, all paid from the balance."""
+    On a balance voucher the quantity is euros: 1,00 € each, all paid from the balance.
+    ``price_lookup``: ``price_on`` or a stand-in with its answers (an import asks once per day)."""
     voucher = reservation.voucher
     content = reservation.voucher_content
-    item = price_on(provider=reservation.provider_id, organiser=voucher.organiser_id, content=content.content, day=day)
+    item = price_lookup(provider=reservation.provider_id, organiser=voucher.organiser_id, content=content.content, day=day)
     if item is None:
         raise DomainError(
             "no_price",
@@ -124,13 +134,17 @@ def _priced(*, reservation: Reservation, day: dt.date, quantity: Decimal) -> dic
     }
 
 
-def _status_for(*, reservation: Reservation, day: dt.date, quantity: Decimal, voucher_share: Decimal, exclude_event_id=None) -> str:
+def _status_for(
+    *, reservation: Reservation, day: dt.date, quantity: Decimal, voucher_share: Decimal, exclude_event_id=None,
+    usage_lookup=period_usage,
+) -> str:
     """Approved, or under review when it takes the content past what was granted for the period.
-    A balance voucher can never be overdrawn: refused instead."""
+    A balance voucher can never be overdrawn: refused instead. ``usage_lookup``: ``period_usage``
+    or a stand-in with its answers (an import reads every reservation's usage at once)."""
     voucher = reservation.voucher
     content = reservation.voucher_content
     start, end = period_bounds(period=content.period, day=day, valid_from=voucher.valid_from, valid_to=voucher.effective_end)
-    used_quantity, used_amount = period_usage(reservation=reservation, start=start, end=end, exclude_event_id=exclude_event_id)
+    used_quantity, used_amount = usage_lookup(reservation=reservation, start=start, end=end, exclude_event_id=exclude_event_id)
     usage = usage_of(
         kind=voucher.kind,
         voucher_content=content,
@@ -146,6 +160,24 @@ def _status_for(*, reservation: Reservation, day: dt.date, quantity: Decimal, vo
             _("Saldo ei riitä: jäljellä %(left)s, kirjaus %(amount)s.") % {"left": _euros(left), "amount": _euros(voucher_share)},
         )
     return EventStatus.UNDER_REVIEW
+
+
+@transaction.atomic
+def event_status_preview(
+    *, user, reservation_id: int, date: dt.date, quantity: Decimal, content_id: int | None = None,
+    note: str = "", exclude_event_id: int | None = None,
+) -> str:
+    """The status ``event_record`` (or ``event_update`` of ``exclude_event_id``) would give this
+    recording now, without writing anything: the same checks, prices and over-grant rule
+    (``_status_for``), so that the form can warn before saving that the event goes to the
+    organiser's review. Raises the same DomainError as the recording would."""
+    reservation = _locked_reservation(user, reservation_id)
+    _check_recordable(reservation=reservation, content_id=content_id, day=date, quantity=quantity)
+    prices = _priced(reservation=reservation, day=date, quantity=quantity)
+    return _status_for(
+        reservation=reservation, day=date, quantity=quantity, voucher_share=prices["voucher_share"],
+        exclude_event_id=exclude_event_id,
+    )
 
 
 # --- history -------------------------------------------------------------------------------------
@@ -166,14 +198,35 @@ def _diff(before: dict, after: dict) -> dict:
 
 
 def _log(*, user, event: Event, action: str, changes: dict) -> None:
-    EventChange.objects.create(
+    change, entry = _log_rows(user=user, event=event, action=action, changes=changes)
+    change.save()
+    entry.save()
+
+
+def log_recorded(*, user, events: list[Event]) -> None:
+    """The history and audit rows of ``_log(action="record")`` for many saved events at once, in
+    batches (an import of events)."""
+    rows = [
+        _log_rows(user=user, event=event, action="record", changes={k: [None, v] for k, v in _snapshot(event).items()})
+        for event in events
+    ]
+    EventChange.objects.bulk_create([change for change, _entry in rows], batch_size=1000)
+    audit_log_many([entry for _change, entry in rows])
+
+
+def _log_rows(*, user, event: Event, action: str, changes: dict):
+    """An event's change row and its audit row, not yet written."""
+    change = EventChange(
         event=event, event_number=event.pk, reservation=event.reservation, changed_by=user, action=action, changes=changes
     )
-    audit_log(
+    return change, audit_log(
+        save=False,
         user=user,
         action="change",
-        what=f"Tapahtuma {event.pk} (ostovoima {event.reservation.voucher.number}): {action}",
+        code=f"event_{action}",
+        params={"event": event.pk, "number": event.reservation.voucher.number},
         customer_id=event.reservation.voucher.customer_id,
+        organiser_id=event.reservation.voucher.organiser_id,
         organisation=permissions.organisation_name(user),
     )
 
@@ -204,14 +257,26 @@ def _require_organiser(user, message: str) -> None:
 # --- the services ----------------------------------------------------------------------------------
 
 
+def _already_recorded(event_id: int) -> DomainError:
+    return DomainError("already_recorded", _("Tapahtuma on jo kirjattu tällä tunnisteella."), event_id=event_id)
+
+
 @transaction.atomic
-def event_record(*, user, reservation_id: int, date: dt.date, quantity: Decimal, content_id: int | None = None, note: str = "") -> Event:
-    """Record a delivery of service on a reservation: priced on its date, approved or under review."""
+def event_record(*, user, reservation_id: int, date: dt.date, quantity: Decimal, content_id: int | None = None, note: str = "",
+                 client_id: str | None = None) -> Event:
+    """Record a delivery of service on a reservation: priced on its date, approved or under review.
+    ``client_id``: the recording system's own id of the event; an id already recorded on the
+    reservation is refused as ``already_recorded`` (the constraint settles a race)."""
     reservation = _locked_reservation(user, reservation_id)
+    if client_id is not None:
+        existing = Event.objects.filter(reservation=reservation, client_id=client_id).values_list("pk", flat=True).first()
+        if existing is not None:
+            raise _already_recorded(existing)
     _check_recordable(reservation=reservation, content_id=content_id, day=date, quantity=quantity)
     prices = _priced(reservation=reservation, day=date, quantity=quantity)
     status = _status_for(reservation=reservation, day=date, quantity=quantity, voucher_share=prices["voucher_share"])
-    event = Event(reservation=reservation, date=date, quantity=quantity, note=note, created_by=user, **prices)
+    event = Event(reservation=reservation, date=date, quantity=quantity, note=note, created_by=user, client_id=client_id,
+                  **prices)
     _move(event, status)
     _save(event)
     _log(user=user, event=event, action="record", changes={k: [None, v] for k, v in _snapshot(event).items()})
@@ -269,7 +334,19 @@ def event_review(*, user, event_id: int, approve: bool, reason: str = "") -> Eve
     event.review_reason = reason
     _save(event)
     _log(user=user, event=event, action="approve" if approve else "reject", changes=_diff(before, _snapshot(event)))
+    if not approve:
+        _notify(event, kind=NotificationKind.REJECTED, reason=reason)
     return event
+
+
+def _notify(event: Event, *, kind: str, **params) -> None:
+    """The event's provider learns what the organiser did to it (issue 13, item 21)."""
+    reservation = event.reservation
+    notify(
+        provider_id=reservation.provider_id, kind=kind, link=reverse("events:create", args=[reservation.pk]),
+        params={"organiser": reservation.voucher.organiser.name, "number": reservation.voucher.number,
+                "day": format_day(event.date), **params},
+    )
 
 
 @transaction.atomic
@@ -327,6 +404,7 @@ def event_credit(*, user, event_id: int, reason_code: str, explanation: str, qua
     _save(credit)
     _log(user=user, event=credit, action="credit", changes={k: [None, v] for k, v in _snapshot(credit).items()})
     _log(user=user, event=original, action="credited", changes={"credit": [None, credit.pk]})
+    _notify(original, kind=NotificationKind.CREDITED, explanation=explanation)
     return credit
 
 

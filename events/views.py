@@ -4,7 +4,7 @@ and crediting events, and the organiser's review of events past what was granted
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -17,8 +17,12 @@ from core.errors import DomainError
 from core.forms import search_term
 from core.htmx import done, render_page, wants_fragment
 from core.pagination import keyset_page
+from core.sorting import list_query, sorting
+from events import imports as event_imports
 from events import services as event_services
-from events.forms import CreditForm, EventForm, RejectForm
+from events.filters import ReviewFilter, VoucherTabFilter
+from events.forms import CreditForm, EventForm, EventImportForm, EventImportSaveForm, RejectForm
+from events.models import EventStatus
 from events.pricing import usage_of
 from events.selectors import (
     attach_usage,
@@ -34,10 +38,18 @@ from reservations.selectors import search_reservations
 from vouchers.models import VoucherKind
 
 PAGE_SIZE = 25
-# The tabs list vouchers by number (the vouchers' number indexes walk it from a keyset cursor);
-# the review queue oldest first (its partial index).
-TAB_ORDER = ("voucher__number",)
+# The review queue oldest first (its partial index).
 REVIEW_ORDER = ("date", "id")
+# The column sorts (core.sorting; issue 13): the tabs by the voucher's number as a number (vouchers'
+# (number_key, id) and (organiser, number_key, id)) or the customer's name in Finnish order
+# (customers' (name_key, id)); the review queue by date (its partial index, either way).
+TAB_SORTS = {
+    "numero": ("voucher__number_key", "voucher__id"),
+    "asiakas": ("voucher__customer__name_key", "voucher__customer__id", "id"),
+}
+REVIEW_SORTS = {"paiva": REVIEW_ORDER}
+# The tabs' titles as their audit rows store them (Finnish source text, translated when shown).
+TAB_TITLES_FI = {"vouchers": "Ostovoimat", "balance": "Saldo-ostovoimat"}
 TAB_KINDS = {
     "vouchers": [VoucherKind.SERVICE_VOUCHER, VoucherKind.PURCHASED_SERVICE],
     "balance": [VoucherKind.BALANCE],
@@ -62,16 +74,23 @@ def _attach_usage(reservations):
 
 def _vouchers_tab(request, *, tab, title):
     text = search_term(request.GET)
-    reservations = search_reservations(reservations_with_prices(request.user, kinds=TAB_KINDS[tab]), text)
-    page = keyset_page(reservations, order=TAB_ORDER, params=request.GET, size=PAGE_SIZE)
+    kinds = TAB_KINDS[tab]
+    filters = VoucherTabFilter(request.GET, queryset=reservations_with_prices(request.user, kinds=kinds), user=request.user, kinds=kinds)
+    reservations = search_reservations(filters.results, text)
+    keep = {"haku": text, **filters.kept()}
+    sort = sorting(request.GET, TAB_SORTS, default="numero", keep=keep)
+    page = keyset_page(reservations, order=sort.order, params=request.GET, size=PAGE_SIZE)
     _attach_usage(page.object_list)
-    audit_read(request=request, customers=[r.voucher.customer for r in page], what=f"{title}: lista")
+    audit_read(request=request, vouchers=[r.voucher for r in page], code="tab_list", title=TAB_TITLES_FI[tab])
     context = {
         "tab": tab,
         "page": page,
         "title": title,
         "search": text,
-        "query": urlencode({"haku": text}) if text else "",
+        "query": list_query(urlencode({key: value for key, value in keep.items() if value}), sort.query),
+        "filters": filters,
+        "filtered": bool(filters.kept()),
+        "sort": sort,
     }
     if permissions.is_organiser(request.user):
         context["review_count"], context["review_count_more"] = review_count(request.user)
@@ -109,10 +128,10 @@ def _event_or_404(user, event_id):
     return event
 
 
-def _event_page(request, reservation, *, form, event=None, notice=""):
+def _event_page(request, reservation, *, form, event=None, notice="", over_grant=False):
     """The reservation's event page: the form (new or edit), what is used and left, its events."""
     voucher = reservation.voucher
-    audit_read(request=request, customers=[voucher.customer], what=f"Ostovoima {voucher.number}: tapahtumat")
+    audit_read(request=request, vouchers=[voucher], code="voucher_events", number=voucher.number)
     context = {
         "tab": "balance" if voucher.kind == VoucherKind.BALANCE else "vouchers",
         "reservation": reservation,
@@ -120,6 +139,7 @@ def _event_page(request, reservation, *, form, event=None, notice=""):
         "event": event,
         "events": reservation_events(reservation),
         "notice": notice,
+        "over_grant": OVER_GRANT if over_grant else "",
     }
     return render_page(request, "events/event_form.html", context)
 
@@ -144,12 +164,36 @@ def event_create(request, reservation_id):
     form = EventForm(request.POST or None, reservation=reservation)
     if request.method == "POST" and form.is_valid():
         try:
-            event_services.event_record(user=request.user, reservation_id=reservation.pk, **form.service_kwargs())
+            if _needs_over_grant_warning(request.user, form, reservation_id=reservation.pk):
+                return _event_page(request, _attach_usage([reservation])[0], form=form, over_grant=True)
+            event = event_services.event_record(user=request.user, reservation_id=reservation.pk, **form.service_kwargs())
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            return _done(request, reservation.pk, _("Tapahtuma kirjattu."), reservation=reservation)
+            return _done(request, reservation.pk, _saved_notice(event, _("Tapahtuma kirjattu.")), reservation=reservation)
     return _event_page(request, _attach_usage([reservation])[0], form=form)
+
+
+OVER_GRANT = gettext_lazy("Kirjaus ylittää myönnetyn määrän: menee palvelunjärjestäjän tarkastettavaksi.")
+
+
+def _needs_over_grant_warning(user, form, *, reservation_id, event_id=None) -> bool:
+    """Before saving: would the event go to the organiser's review (the service's own rule,
+    ``event_status_preview``), and has the user not yet confirmed it ("Kirjaa silti")?"""
+    if form.over_grant_confirmed:
+        return False
+    status = event_services.event_status_preview(
+        user=user, reservation_id=reservation_id, exclude_event_id=event_id, **form.service_kwargs()
+    )
+    return status == EventStatus.UNDER_REVIEW
+
+
+def _saved_notice(event, notice) -> str:
+    """What happened, and that an event past the grant waits for the organiser's review."""
+    if event.status == EventStatus.UNDER_REVIEW:
+        return _("%(notice)s Se ylittää myönnetyn määrän: menee palvelunjärjestäjän tarkastettavaksi.") % {
+            "notice": notice}
+    return notice
 
 
 @require_http_methods(["GET", "POST"])
@@ -161,11 +205,13 @@ def event_update(request, event_id):
     form = EventForm.for_event(event, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            event_services.event_update(user=request.user, event_id=event.pk, **form.service_kwargs())
+            if _needs_over_grant_warning(request.user, form, reservation_id=reservation.pk, event_id=event.pk):
+                return _event_page(request, reservation, form=form, event=event, over_grant=True)
+            saved = event_services.event_update(user=request.user, event_id=event.pk, **form.service_kwargs())
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            return _done(request, reservation.pk, _("Tapahtuma tallennettu."))
+            return _done(request, reservation.pk, _saved_notice(saved, _("Tapahtuma tallennettu.")))
     return _event_page(request, reservation, form=form, event=event)
 
 
@@ -197,7 +243,7 @@ def event_credit(request, event_id):
             form.add_error(None, error.message)
         else:
             return _done(request, event.reservation_id, _("Hyvitys kirjattu."))
-    audit_read(request=request, customers=[event.reservation.voucher.customer], what=f"Tapahtuma {event.pk}: hyvitys")
+    audit_read(request=request, vouchers=[event.reservation.voucher], code="event_credit_form", event=event.pk)
     return render_page(request, "events/event_credit.html", {"tab": "vouchers", "event": event, "form": form})
 
 
@@ -208,9 +254,13 @@ def event_credit(request, event_id):
 @organiser_required
 def review_list(request):
     """Events waiting for the organiser's review, across the organiser's providers."""
-    page = keyset_page(events_waiting_for_review(request.user), order=REVIEW_ORDER, params=request.GET, size=PAGE_SIZE)
-    audit_read(request=request, customers=[e.reservation.voucher.customer for e in page], what="Tarkastettavat tapahtumat")
-    return render_page(request, "events/event_review_list.html", {"tab": "vouchers", "page": page})
+    filters = ReviewFilter(request.GET, queryset=events_waiting_for_review(request.user), user=request.user)
+    sort = sorting(request.GET, REVIEW_SORTS, default="paiva", keep=filters.kept())
+    page = keyset_page(filters.results, order=sort.order, params=request.GET, size=PAGE_SIZE)
+    audit_read(request=request, vouchers=[e.reservation.voucher for e in page], code="review_list")
+    context = {"tab": "vouchers", "page": page, "filters": filters, "filtered": bool(filters.kept()), "sort": sort,
+               "query": list_query(urlencode(filters.kept()), sort.query)}
+    return render_page(request, "events/event_review_list.html", context)
 
 
 def _reviewed(request, event_id, *, approve):
@@ -228,6 +278,9 @@ def _reviewed(request, event_id, *, approve):
             error = domain_error.message
     if wants_fragment(request, f"review-{event.pk}"):
         event = _event_or_404(request.user, event.pk)
+        # The row names the customer, refused or not: its read is logged like any other.
+        voucher = event.reservation.voucher
+        audit_read(request=request, vouchers=[voucher], code="event_view", event=event.pk, number=voucher.number)
         context = {"event": event, "error": error, "reject_form": form or RejectForm()}
         response = render(request, "events/event_review_list.html#row", context)
         patch_vary_headers(response, ["HX-Request", "HX-Target"])
@@ -249,3 +302,99 @@ def event_approve(request, event_id):
 @organiser_required
 def event_reject(request, event_id):
     return _reviewed(request, event_id, approve=False)
+
+
+# --- "Tuo tapahtumia": events from a CSV or XLSX file -------------------------------------------------
+
+IMPORTS_DONE = "events_imports_done"  # session: fingerprints of the previews already saved
+
+
+def _import_page(request, *, form, outcome=None, token="", save_form=None, notice=""):
+    context = {
+        "tab": "vouchers",
+        "form": form,
+        "outcome": outcome,
+        "token": token,
+        "save_form": save_form or EventImportSaveForm(initial={"aineisto": token}),
+        "notice": notice,
+        "max_rows": event_imports.MAX_ROWS,
+        "columns": [name for name, _field in event_imports.COLUMNS],
+    }
+    return render_page(request, "events/import.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def event_import(request):
+    """"Tuo tapahtumia": upload a file, see every row's result before anything is saved. Whoever
+    may record events may import them (recorders too); organiser users pick the provider."""
+    providers = event_imports.import_providers(request.user)
+    form = EventImportForm(request.POST or None, request.FILES or None, providers=providers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = event_imports.read_upload(form.cleaned_data["tiedosto"])
+            outcome = event_imports.import_events(user=request.user, rows=rows, provider_id=form.provider_id)
+        except event_imports.ImportRefused as error:
+            form.add_error("tiedosto", error.message)
+        else:
+            token = event_imports.sign_rows(user=request.user, rows=rows, provider_id=form.provider_id)
+            return _import_page(request, form=form, outcome=outcome, token=token)
+    return _import_page(request, form=form)
+
+
+@require_POST
+@member_required
+def event_import_save(request):
+    """"Tallenna": the previewed rows checked again and recorded in one transaction (the good ones,
+    or none with "kaikki tai ei mitään" when a row is bad); then back to the Ostovoimat tab."""
+    providers = event_imports.import_providers(request.user)
+    save_form = EventImportSaveForm(request.POST)
+    token = request.POST.get("aineisto", "")
+    try:
+        if not save_form.is_valid():
+            raise event_imports.ImportRefused(_("Esikatselua ei löydy. Lataa tiedosto uudelleen."))
+        rows, provider_id = event_imports.unsign_rows(user=request.user, token=token)
+        digest = event_imports.token_digest(token)
+        if digest in request.session.get(IMPORTS_DONE, []):
+            raise event_imports.ImportRefused(_("Tämä tiedosto on jo tallennettu. Lataa uusi tiedosto."))
+        all_or_nothing = save_form.cleaned_data["kaikki_tai_ei_mitaan"]
+        outcome = event_imports.import_events(
+            user=request.user, rows=rows, provider_id=provider_id, save=True, all_or_nothing=all_or_nothing, batch=digest
+        )
+    except event_imports.ImportRefused as error:
+        form = EventImportForm(providers=providers)
+        return _import_page(request, form=form, notice=error.message)
+    if not outcome.saved:
+        # All or nothing with a bad row, or every row gone bad since the preview: the rows again.
+        notice = _("Mitään ei tallennettu: %(bad)s riviä on virheellisiä.") % {"bad": len(outcome.bad)}
+        return _import_page(request, form=EventImportForm(providers=providers), outcome=outcome, token=token,
+                            save_form=save_form, notice=notice)
+    request.session[IMPORTS_DONE] = [*request.session.get(IMPORTS_DONE, [])[-19:], digest]
+    messages.success(request, _import_notice(outcome))
+    return redirect("events:vouchers")
+
+
+def _import_notice(outcome) -> str:
+    notice = _("Tallennettu %(saved)s tapahtumaa.") % {"saved": outcome.saved}
+    if outcome.under_review:
+        notice += " " + _("Niistä %(count)s menee palvelunjärjestäjän tarkastettavaksi.") % {"count": outcome.under_review}
+    if outcome.bad:
+        lines = ", ".join(str(row.line) for row in outcome.bad[:20]) + (" …" if len(outcome.bad) > 20 else "")
+        notice += " " + _("Virheelliset rivit ohitettiin (%(count)s): %(lines)s.") % {"count": len(outcome.bad), "lines": lines}
+    return notice
+
+
+@require_GET
+@member_required
+def event_import_template_csv(request):
+    response = HttpResponse(event_imports.template_csv(), content_type=event_imports.CSV_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="tapahtumat-malli.csv"'
+    return response
+
+
+@require_GET
+@member_required
+def event_import_template_xlsx(request):
+    response = HttpResponse(event_imports.template_xlsx(), content_type=event_imports.XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="tapahtumat-malli.xlsx"'
+    return response

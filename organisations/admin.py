@@ -1,27 +1,33 @@
 from django.contrib import admin
 
+from core.forms import ADMIN_TEXT
 from organisations.models import Membership, Office, Organiser, Provider, ProviderUnit
 from organisations.services import provider_ensure_default_unit
 
 
 @admin.register(Organiser)
 class OrganiserAdmin(admin.ModelAdmin):
-    list_display = ["name", "business_id"]
+    formfield_overrides = ADMIN_TEXT
+    list_display = ["name", "business_id", "support_contact"]
+    fields = ["name", "business_id", "support_contact"]
     search_fields = ["name", "business_id"]
 
 
 class ProviderUnitInline(admin.TabularInline):
+    formfield_overrides = ADMIN_TEXT
     model = ProviderUnit
     extra = 0
 
 
 class OfficeInline(admin.TabularInline):
+    formfield_overrides = ADMIN_TEXT
     model = Office
     extra = 0
 
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT
     list_display = ["name", "business_id"]
     search_fields = ["name", "business_id"]
     inlines = [ProviderUnitInline, OfficeInline]
@@ -33,6 +39,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
 @admin.register(ProviderUnit)
 class ProviderUnitAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT
     list_display = ["name", "provider", "is_default"]
     list_filter = ["is_default"]
     search_fields = ["name", "provider__name", "provider__business_id"]
@@ -41,6 +48,7 @@ class ProviderUnitAdmin(admin.ModelAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT
     list_display = ["name", "provider", "municipality"]
     search_fields = ["name", "provider__name", "provider__business_id", "municipality"]
     list_select_related = ["provider"]

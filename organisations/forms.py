@@ -1,9 +1,9 @@
 """Forms of the "Organisaatio" pages: users, units and offices of the admin's own organisation."""
 
 from django import forms
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TextField, UsernameField
 from organisations import permissions
 from organisations.models import Membership
 
@@ -16,18 +16,16 @@ def role_choices(membership: Membership):
 
 
 class UserAddForm(forms.Form):
-    kayttajatunnus = forms.CharField(
-        label=_("Käyttäjätunnus"), max_length=150, validators=[UnicodeUsernameValidator()],
-        help_text=_("Kirjaimia, numeroita ja merkkejä @ . + - _"),
-    )
-    etunimi = forms.CharField(label=_("Etunimi"), max_length=150)
-    sukunimi = forms.CharField(label=_("Sukunimi"), max_length=150)
+    kayttajatunnus = UsernameField(label=_("Käyttäjätunnus"))
+    etunimi = TextField(label=_("Etunimi"), max_length=150)
+    sukunimi = TextField(label=_("Sukunimi"), max_length=150)
     sahkoposti = forms.EmailField(label=_("Sähköposti"), required=False)
     rooli = forms.ChoiceField(label=_("Rooli"))
     salasana = forms.CharField(
         label=_("Alkusalasana"), max_length=128, strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Vähintään 12 merkkiä; ei pelkkiä numeroita eikä yleinen salasana."),
+        help_text=_("Vähintään 12 merkkiä; ei pelkkiä numeroita eikä yleinen salasana. "
+                    "Käyttäjä vaihtaa sen omaksi ensimmäisellä kirjautumisella."),
     )
 
     def __init__(self, *args, membership: Membership, **kwargs):
@@ -62,7 +60,7 @@ class UnitForm(forms.Form):
     toiminto = forms.ChoiceField(choices=[("lisaa", _("Lisää")), ("nimea", _("Nimeä uudelleen"))],
                                  widget=forms.HiddenInput)
     osa = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
-    nimi = forms.CharField(label=_("Nimi"), max_length=200)
+    nimi = TextField(label=_("Nimi"), max_length=200)
 
     def clean(self):
         data = super().clean()
@@ -77,9 +75,9 @@ class OfficeForm(forms.Form):
     toiminto = forms.ChoiceField(choices=[("lisaa", _("Lisää")), ("muokkaa", _("Tallenna"))],
                                  widget=forms.HiddenInput)
     toimipaikka = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
-    nimi = forms.CharField(label=_("Nimi"), max_length=200)
-    katuosoite = forms.CharField(label=_("Katuosoite"), max_length=200, required=False)
-    kunta = forms.CharField(label=_("Kunta"), max_length=100, required=False)
+    nimi = TextField(label=_("Nimi"), max_length=200)
+    katuosoite = TextField(label=_("Katuosoite"), max_length=200, required=False)
+    kunta = TextField(label=_("Kunta"), max_length=100, required=False)
 
     def clean(self):
         data = super().clean()

@@ -122,6 +122,18 @@ def organisation_name(user) -> str:
     return str(membership.organisation) if membership is not None else ""
 
 
+# --- API keys ------------------------------------------------------------------------------------
+
+
+def act_for_api_key(user, *, provider=None, organiser=None) -> None:
+    """An API key's technical user (it has no membership row) acts for the key's organisation: a
+    provider's key as the provider's admin, an organiser's key as its staff; the key's scopes
+    (``api.auth``) narrow what it may call. Every predicate, scope and check below then answers
+    for the key exactly as for a person of that organisation."""
+    role = Role.PROVIDER_ADMIN if provider is not None else Role.ORGANISER_STAFF
+    user._psop_membership = Membership(user=user, provider=provider, organiser=organiser, role=role)
+
+
 # --- object checks -------------------------------------------------------------------------------
 
 

@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.services import password_set_by_admin
 from audit.services import audit_log
 from core.errors import DomainError
+from core.validators import normalise_username, validate_username
 from organisations import permissions
 from organisations.models import Membership, Office, Organiser, Provider, ProviderUnit
 from organisations.selectors import is_locked_out
@@ -82,9 +84,16 @@ def _messages(error: ValidationError) -> str:
 @transaction.atomic
 def org_user_create(*, user, username: str, first_name: str, last_name: str, email: str, role: str,
                     password: str, request=None):
-    """A new user in the admin's own organisation, with a role of its kind and a valid password."""
+    """A new user in the admin's own organisation, with a role of its kind and a valid password, which
+    the user must change at their first login (the admin typed it). The username follows PSOP's rule
+    (core.validators.validate_username: no look-alike letters)."""
     admin = _admin(user)
     _check_role(admin, role)
+    username = normalise_username(username)
+    try:
+        validate_username(username)
+    except ValidationError as error:
+        raise DomainError("invalid_username", _messages(error), field="kayttajatunnus") from None
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError("username_taken", _("Käyttäjätunnus on jo käytössä."), field="kayttajatunnus")
@@ -99,6 +108,7 @@ def org_user_create(*, user, username: str, first_name: str, last_name: str, ema
     except ValidationError as error:
         raise DomainError("invalid", _messages(error)) from None
     new.save()
+    password_set_by_admin(user=new)  # the admin typed it: the user chooses their own at first login
     Membership.objects.create(
         user=new,
         provider_id=admin.provider_id,

@@ -1,4 +1,5 @@
-"""A payment run's lines as CSV (semicolon, decimal comma, UTF-8 with BOM: Excel in Finnish opens it)
+"""A payment run's lines as CSV (semicolon, amounts written the Finnish way, 1 234,50 with a no-break space
+between thousands as Finnish Excel writes them, UTF-8 with BOM: Excel in Finnish opens it)
 and XLSX (numbers as numbers, money as euros, a totals row, a frozen header and an autofilter): the
 whole run for the organiser, one provider's own lines for that provider. One row per payment line.
 No customer's name or henkilötunnus: what a provider is paid for is the voucher number, so an
@@ -14,6 +15,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from core.money import format_amount
 
 from payments.selectors import run_lines
 from vouchers.models import VoucherKind
@@ -75,8 +78,9 @@ def export_rows(lines) -> list[ExportRow]:
 
 
 def _text(value: str) -> str:
-    """A text cell never starts a formula in a spreadsheet (CSV/formula injection)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """A CSV text cell never starts a formula in a spreadsheet (CSV/formula injection): spreadsheets
+    skip leading blanks, so `` +cmd|…`` is a formula too, and gets the apostrophe as well."""
+    return "'" + value if value.lstrip(" \u00a0\u2007\u202f\n").startswith(FORMULA_STARTS) else value
 
 
 def filename(run, extension: str, *, provider_id: int | None = None) -> str:
@@ -103,7 +107,7 @@ def csv_bytes(rows: list[ExportRow]) -> bytes:
             _text(row.line_kind),
             f"{row.event_date.day}.{row.event_date.month}.{row.event_date.year}" if row.event_date else "",
             "" if row.days is None else str(row.days),
-            f"{row.amount:.2f}".replace(".", ","),
+            format_amount(row.amount, "fi"),
         ])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -118,9 +122,11 @@ def xlsx_bytes(rows: list[ExportRow], *, title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
+        # XLSX keeps its types: the text cells are written as strings (never formulas), exactly as
+        # they are, without CSV's apostrophe.
         sheet.append([
-            _text(row.provider), _text(row.business_id), _text(row.voucher_number), _text(row.voucher_kind),
-            _text(row.line_kind), row.event_date, row.days, row.amount,
+            row.provider, row.business_id, row.voucher_number, row.voucher_kind, row.line_kind,
+            row.event_date, row.days, row.amount,
         ])
         cells = sheet[sheet.max_row]
         for cell in cells[:5]:

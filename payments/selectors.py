@@ -57,9 +57,13 @@ def run_lines(run, *, provider_id: int | None = None):
             "customership__voucher__service",
         )
         .annotate(
-            voucher_number=Coalesce(F("event__reservation__voucher__number"), F("customership__voucher__number"))
+            voucher_number=Coalesce(F("event__reservation__voucher__number"), F("customership__voucher__number")),
+            # Numbers as numbers (1001 before 10006): vouchers.Voucher.number_key.
+            voucher_number_key=Coalesce(
+                F("event__reservation__voucher__number_key"), F("customership__voucher__number_key")
+            ),
         )
-        .order_by("payment__provider__name", "payment__provider_id", "voucher_number", "event__date", "pk")
+        .order_by("payment__provider__name", "payment__provider_id", "voucher_number_key", "event__date", "pk")
     )
 
 

@@ -14,6 +14,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -24,10 +25,12 @@ from core.dates import today
 from core.errors import DomainError
 from events.models import EventStatus
 from events.services import events_mark_paid, events_note_payment_approved, events_settle
+from notifications.models import NotificationKind
+from notifications.services import notify_each
 from organisations import permissions
 from organisations.models import Organiser
 from payments import computation
-from payments.models import PaymentRun
+from payments.models import Payment, PaymentRun
 from payments.selectors import run_events, runs_for_user
 
 logger = logging.getLogger(__name__)
@@ -79,7 +82,7 @@ def _move(run: PaymentRun, target: str) -> None:
 
 
 def _audit(*, user, run: PaymentRun, what: str) -> None:
-    audit_log(user=user, action="change", what=what, organisation=str(run.organiser))
+    audit_log(user=user, action="change", what=what, organisation=str(run.organiser), organiser_id=run.organiser_id)
 
 
 def system_user():
@@ -260,6 +263,10 @@ def payment_run_approve(*, user, run) -> PaymentRun:
     run.approved_at = timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
     events_note_payment_approved(user=user, events=run_events(run), payment_run_id=run.pk)
+    # Each paid provider learns it: one INSERT … SELECT from the run's payments.
+    notify_each(rows=Payment.objects.filter(run=run), kind=NotificationKind.PAYMENT_APPROVED, amount_field="amount",
+                params={"organiser": Organiser.objects.get(pk=run.organiser_id).name, "month": _month_label(run.month)},
+                link=reverse("payments:provider_payment", args=[run.pk]))
     _audit(user=user, run=run, what=f"Maksatus {_month_label(run.month)} hyväksytty")
     return run
 

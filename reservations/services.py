@@ -11,12 +11,15 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.dates import format_day, today
 from core.errors import DomainError
+from notifications.models import NotificationKind
+from notifications.services import notify
 from organisations import permissions
 from organisations.models import Provider, ProviderUnit
 from reservations.models import Reservation
@@ -204,15 +207,17 @@ def reservation_create(
         created_by=user,
     )
     _save_new(user=user, reservation=reservation)
-    # The audit log is stored in Finnish, whatever the user's language.
-    what = f"Palveluvaraus {voucher.number}: {voucher_content.content.name}, {provider.name}"
-    if reservation.on_behalf:
-        what += " (palveluntuottajan puolesta)"
     audit_log(
         user=user,
         action="change",
-        what=what,
+        code="reservation_created_on_behalf" if reservation.on_behalf else "reservation_created",
+        params={"number": voucher.number, "content": voucher_content.content.name, "provider": provider.name},
         customer_id=voucher.customer_id,
+        organiser_id=voucher.organiser_id,
         organisation=permissions.organisation_name(user),
     )
+    if reservation.on_behalf:  # the provider learns that the organiser booked for it
+        notify(provider_id=provider.pk, kind=NotificationKind.ON_BEHALF,
+               params={"organiser": voucher.organiser.name, "number": voucher.number},
+               link=reverse("reservations:detail", args=[reservation.pk]))
     return reservation

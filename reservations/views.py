@@ -16,12 +16,14 @@ from core.errors import DomainError
 from core.forms import search_term
 from core.htmx import done, render_page, wants_fragment
 from core.pagination import keyset_page
+from core.sorting import list_query, sorting
 from organisations.permissions import member_required
+from reservations.filters import ReservationFilter
 from reservations.forms import ReservationForm
 from reservations.selectors import (
-    active_reservations_for_user,
     reservation_with_details,
     reservation_with_number,
+    reservations_for_user,
     search_reservations,
 )
 from reservations.services import reservation_create as create_reservation
@@ -29,8 +31,16 @@ from reservations.services import reservation_refusal
 from vouchers.selectors import voucher_lookup
 
 PAGE_SIZE = 25
-# Newest first; the indexes (provider, -created_at, -id) and (-created_at, -id) walk it.
-LIST_ORDER = ("-created_at", "-id")
+# The column sorts (core.sorting), each with its index: made (newest first by default; the indexes
+# (provider, -created_at, -id) and (-created_at, -id)), the voucher's number as a number (vouchers'
+# (number_key, id)), the customer's name in Finnish order (customers' (name_key, id)); the last path
+# of each is unique.
+SORTS = {
+    "tehty": ("created_at", "id"),
+    "numero": ("voucher__number_key", "voucher__id"),
+    "asiakas": ("voucher__customer__name_key", "voucher__customer__id", "id"),
+}
+DEFAULT_SORT = "-tehty"
 CREATE_TARGET = "lookup-result"
 RESULTS_TARGET = "reservation-results"
 
@@ -38,21 +48,28 @@ RESULTS_TARGET = "reservation-results"
 @require_GET
 @member_required
 def reservation_list(request):
-    """The "Palveluvaraukset" tab: the user's active reservations, newest first, searchable; a
-    voucher number typed in full shows its reservation first. Paged by keyset (Seuraava / Edellinen)."""
+    """The "Palveluvaraukset" tab: the user's active reservations, newest first, searchable,
+    filtered (reservations.filters) and sorted by a column (SORTS); a voucher number typed in full
+    shows its reservation first. Paged by keyset (Seuraava / Edellinen)."""
     text = search_term(request.GET)
-    active = active_reservations_for_user(request.user)
+    filters = ReservationFilter(request.GET, queryset=reservations_for_user(request.user), user=request.user)
+    active = filters.results
     reservations = search_reservations(active, text)
     exact = reservation_with_number(active, text)
     if exact is not None:
         reservations = reservations.exclude(pk=exact.pk)
-    page = keyset_page(reservations, order=LIST_ORDER, params=request.GET, size=PAGE_SIZE)
+    keep = {"haku": text, **filters.kept()}
+    sort = sorting(request.GET, SORTS, default=DEFAULT_SORT, keep=keep)
+    page = keyset_page(reservations, order=sort.order, params=request.GET, size=PAGE_SIZE)
     if exact is not None and not page.has_previous:
         page.object_list.insert(0, exact)
-    audit_read(request=request, customers=[r.voucher.customer for r in page], what="Palveluvaraukset: lista")
+    audit_read(request=request, vouchers=[r.voucher for r in page], code="reservation_list")
     # "expanded" given (the rows are closed): a name a template does not find costs an exception per use.
-    context = {"tab": "reservations", "page": page, "search": text, "query": urlencode({"haku": text}) if text else "",
-               "expanded": False}
+    context = {
+        "tab": "reservations", "page": page, "search": text, "expanded": False,
+        "query": list_query(urlencode({key: value for key, value in keep.items() if value}), sort.query),
+        "filters": filters, "sort": sort, "filtered": bool(filters.kept()),
+    }
     if wants_fragment(request, RESULTS_TARGET):
         return render_page(request, "reservations/list.html", context, target=RESULTS_TARGET, partial="results")
     return render_page(request, "reservations/list.html", context)
@@ -65,9 +82,7 @@ def reservation_detail(request, reservation_id):
     reservation = reservation_with_details(request.user, reservation_id)
     if reservation is None:
         raise Http404
-    audit_read(
-        request=request, customers=[reservation.voucher.customer], what=f"Palveluvaraus {reservation.voucher.number}"
-    )
+    audit_read(request=request, vouchers=[reservation.voucher], code="reservation_view", number=reservation.voucher.number)
     row_target = f"reservation-{reservation.pk}"
     if wants_fragment(request, row_target):
         context = {"reservation": reservation, "expanded": "piilota" not in request.GET}
@@ -88,7 +103,7 @@ def _voucher_or_404(request, number):
 def reservation_create(request, number):
     """"Tee palveluvaraus": the form (into #lookup-result with htmx), and sending it."""
     voucher = _voucher_or_404(request, number)
-    audit_read(request=request, customers=[voucher.customer], what=f"Ostovoima {voucher.number}: palveluvaraus")
+    audit_read(request=request, vouchers=[voucher], code="reservation_form", number=voucher.number)
     context = {"tab": "customer", "voucher": voucher}
     refusal = reservation_refusal(user=request.user, voucher=voucher)
     if refusal is not None:

@@ -1,6 +1,6 @@
-"""Migrate, load the training data into an empty database, and serve with a background worker
-(used by `make run`). The worker (procrastinate) computes payment runs and starts the monthly ones;
-Ctrl-C stops both."""
+"""Migrate (as the database's owner role), load the training data into an empty database, and serve
+with a background worker, both connected as the application role (used by `make run`). The worker
+(procrastinate) computes payment runs and starts the monthly ones; Ctrl-C stops both."""
 
 import os
 import signal
@@ -31,8 +31,14 @@ LOGINS = """
 def main() -> None:
     address = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:8000"
     django.setup()
-    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)  # as the owner role (psop/db_roles.py)
+    from django.db import connection
+
     from vouchers.models import Voucher
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        print(f"Database role of the web server and the worker: {cursor.fetchone()[0]}", flush=True)
 
     if not Voucher.objects.exists():
         print("Loading the training data…")

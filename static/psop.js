@@ -8,6 +8,16 @@
  *    loading indicator comes from hx-indicator, inherited from <body>. A disabled button loses
  *    the focus (to <body>): when the request ends, the focus goes back to the element of the same
  *    id (the button, or the one that replaced it), so keyboard users stay where they were.
+ * 3. After a swap that the user asked for (a click or a form sent), the focus moves to the new
+ *    content: its first error ([role=alert]), else its success notice, else its first heading
+ *    (given tabindex=-1), instead of falling to <body>; a user still in the field in error stays there. Swaps the user did not start (polling
+ *    with hx-trigger="every …", a "change" that reloads part of a form, typing in a live search)
+ *    leave the focus alone, as does an element inside [data-keep-focus] (an expand toggle).
+ * 4. A swap of the whole panel (a tab or another page pushed into the history) updates the
+ *    page's <title>: the new content's data-page-title, else its first <h1>, and the site's name
+ *    from <body data-site-name>, as the template's own <title> is made.
+ * 5. On narrow screens tables are shown as cards, one per row (static/psop.css): every cell gets
+ *    its column's header as data-label, and the table the class "labelled" that turns it on.
  */
 (function () {
   "use strict";
@@ -77,5 +87,184 @@
   document.addEventListener("htmx:sendError", showFailure);
   document.addEventListener("htmx:load", function (event) {
     disableSubmitsDuringRequests(event.detail && event.detail.elt);
+    labelTableCells(event.detail && event.detail.elt);
+  });
+
+  // --- 3. and 4.: focus and title after a swap ---------------------------------------------
+
+  var USER_EVENTS = { click: true, submit: true };
+
+  function userAsked(detail) {
+    var config = detail && detail.requestConfig;
+    var trigger = config && config.triggeringEvent;
+    if (!trigger || !USER_EVENTS[trigger.type]) {
+      return false;
+    }
+    // The element that made the request (detail.elt is whichever element the event is on).
+    var elt = config.elt;
+    return !(elt && elt.closest && elt.closest("[data-keep-focus]"));
+  }
+
+  function first(elements, selector) {
+    for (var i = 0; i < elements.length; i++) {
+      var element = elements[i];
+      if (!element.isConnected) {
+        continue;
+      }
+      if (element.matches && element.matches(selector)) {
+        return element;
+      }
+      var found = element.querySelector && element.querySelector(selector);
+      if (found) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  function focusOn(element) {
+    if (!element.hasAttribute("tabindex") && !element.matches("a[href], button, input, select, textarea")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus();
+  }
+
+  function updateTitle(main) {
+    var named = first([main], "[data-page-title]");
+    var heading = first([main], "h1");
+    var title = named ? named.getAttribute("data-page-title") : heading && heading.textContent.replace(/\s+/g, " ").trim();
+    var site = document.body.getAttribute("data-site-name");
+    if (title) {
+      document.title = site ? title + " \u2013 " + site : title;
+    }
+  }
+
+  // One swap settles every new element (the target's and any out-of-band ones) one after another;
+  // they are gathered per request and handled once, after the last of them.
+  var settling = null;
+
+  function afterSettle(event) {
+    var detail = event.detail || {};
+    if (settling && settling.xhr === detail.xhr) {
+      settling.elements.push(event.target);
+      return;
+    }
+    settling = { xhr: detail.xhr, elements: [event.target], detail: detail };
+    var current = settling;
+    Promise.resolve().then(function () {
+      if (settling === current) {
+        settling = null;
+      }
+      handleSwap(current);
+    });
+  }
+
+  function handleSwap(swap) {
+    var detail = swap.detail;
+    var target = detail.target;
+    // An outerHTML swap replaced the target: its successor has the same id.
+    var main = target && !target.isConnected && target.id ? document.getElementById(target.id) : target;
+    var elements = main && main.isConnected ? [main].concat(swap.elements) : swap.elements;
+    if (main && main.isConnected && main.id === "panel") {
+      updateTitle(main);
+    }
+    if (!userAsked(detail)) {
+      return;
+    }
+    // The user is still in the field they sent, and it is the one in error: the focus stays there
+    // (its error is read with it, through aria-describedby), as htmx kept it.
+    var active = document.activeElement;
+    if (active && active.getAttribute("aria-invalid") === "true" && first(elements, "[role=alert]")) {
+      return;
+    }
+    var goal =
+      first(elements, "[role=alert]") ||
+      first(elements, ".notice[role=status]") ||
+      first(main && main.isConnected ? [main] : elements, "h1, h2, h3, h4") ||
+      first(elements, "h1, h2, h3, h4");
+    if (goal) {
+      focusOn(goal);
+    }
+  }
+
+  document.addEventListener("htmx:afterSettle", afterSettle);
+
+  // --- 5.: table cells labelled by their column headers ------------------------------------
+
+  function headerText(th) {
+    var copy = th.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll(".visually-hidden, [aria-hidden=true]"), function (hidden) {
+      hidden.remove();
+    });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function labelTable(table) {
+    var head = table.tHead && table.tHead.rows[0];
+    if (!head) {
+      return;
+    }
+    var labels = [];
+    Array.prototype.forEach.call(head.cells, function (th) {
+      var text = headerText(th);
+      for (var span = 0; span < (th.colSpan || 1); span++) {
+        labels.push(text);
+      }
+    });
+    var rows = [];
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.push.apply(rows, body.rows);
+    });
+    rows.forEach(function (row) {
+      var column = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        var label = cell.colSpan > 1 ? "" : labels[column] || "";
+        if (label) {
+          cell.setAttribute("data-label", label);
+        }
+        column += cell.colSpan || 1;
+      });
+    });
+    table.classList.add("labelled");
+  }
+
+  function labelTableCells(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var tables = Array.prototype.slice.call(scope.querySelectorAll("table.data"));
+    if (scope.matches && scope.matches("table.data")) {
+      tables.push(scope);
+    }
+    // A swapped row (tbody) of a table: label the table it now belongs to.
+    var table = scope.closest && scope.closest("table.data");
+    if (table && tables.indexOf(table) < 0) {
+      tables.push(table);
+    }
+    tables.forEach(labelTable);
+  }
+})();
+
+/* A list's filter form sent by htmx (GET) leaves out its empty fields, so that the address bar
+ * and the history keep ?haku=1005, not ?haku=1005&palvelu=&tila=&kuukausi= (the pages read a
+ * missing and an empty field alike; without JavaScript the browser sends them all). */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail;
+    if (detail.verb !== "get" || !detail.elt || !detail.elt.matches || !detail.elt.matches("form.search-form")) {
+      return;
+    }
+    var data = detail.formData;
+    if (!data || !data.keys) {
+      return;
+    }
+    var empty = [];
+    Array.from(new Set(Array.from(data.keys()))).forEach(function (name) {
+      if (data.getAll(name).every(function (value) { return value === ""; })) {
+        empty.push(name);
+      }
+    });
+    empty.forEach(function (name) {
+      data.delete(name);
+    });
   });
 })();

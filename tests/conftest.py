@@ -21,6 +21,44 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """The test database is created, migrated (and at the end dropped) by the owner role..."""
+    from psop import db_roles
+
+    if db_roles.app_role():
+        db_roles.use_role("owner")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """...and the tests run as the application role, as the web and worker processes do
+    (psop/db_roles.py): what it may not do fails here too. flush runs as the owner."""
+    from psop import db_roles
+
+    if not db_roles.app_role():
+        yield
+        return
+    with django_db_blocker.unblock():
+        db_roles.use_role("app")
+    yield
+    with django_db_blocker.unblock():
+        db_roles.use_role("owner")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """A test marked ``db_owner`` (DDL such as load_scale's) runs as the owner role: switched before
+    pytest-django opens the test's transaction, switched back after it is rolled back."""
+    if fixturedef.argname == "_django_db_helper" and request.node.get_closest_marker("db_owner"):
+        from psop import db_roles
+
+        if db_roles.app_role():
+            db_roles.use_role("owner")
+            fixturedef.addfinalizer(lambda: db_roles.use_role("app"))
+    return (yield)
+
+
 @pytest.fixture
 def login(client):
     """Log the test client in as ``user``."""

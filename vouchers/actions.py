@@ -6,6 +6,7 @@ aims there. Apps above vouchers (customers) use it for their own actions on the 
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from audit.services import audit_read
@@ -15,6 +16,12 @@ from vouchers.selectors import voucher_lookup
 
 TEMPLATE = "vouchers/action.html"
 TARGET = "lookup-result"
+
+
+def _source(text) -> str:
+    """An action's title as the audit row stores it: its Finnish source text (translated when shown)."""
+    with translation.override("fi"):
+        return str(text)
 
 
 def lookup_url(voucher) -> str:
@@ -35,7 +42,7 @@ def not_found(request):
 
 def show_form(request, *, voucher, form, title, submit, error=None, intro=None, **extra):
     """The action's form on the voucher (200 also with errors: htmx swaps only successful answers)."""
-    audit_read(request=request, customers=[voucher.customer], what=f"Ostovoima {voucher.number}: {title}")
+    audit_read(request=request, vouchers=[voucher], code="voucher_action", number=voucher.number, title=_source(title))
     context = {"voucher": voucher, "form": form, "title": title, "submit": submit, "error": error,
                "intro": intro, **extra}
     return render_action(request, context)
@@ -47,7 +54,7 @@ def action_done(request, *, voucher, message, what: str):
     def fragment(notice):
         card = voucher_lookup(user=request.user, number=voucher.number)
         if card is not None:
-            audit_read(request=request, customers=[card.customer], what=f"Ostovoima {card.number}: {what}")
+            audit_read(request=request, vouchers=[card], code="voucher_action", number=card.number, title=_source(what))
         return render_action(request, {"done": True, "voucher": card, "message": notice, "title": notice})
 
     return done(request, notice=message, url=lookup_url(voucher), fragment=fragment, target=TARGET)

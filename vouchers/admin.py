@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ADMIN_TEXT, DecimalCommaField
 from core.pagination import CappedCountPaginator
 from vouchers.models import (
     Customer,
@@ -15,12 +17,14 @@ from vouchers.models import (
 
 
 class ServiceContentInline(admin.TabularInline):
+    formfield_overrides = ADMIN_TEXT
     model = ServiceContent
     extra = 0
 
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -29,6 +33,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(ServiceContent)
 class ServiceContentAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT
     list_display = ["name", "service", "unit"]
     list_filter = ["service__kind", "unit"]
     search_fields = ["name", "service__name"]
@@ -36,6 +41,7 @@ class ServiceContentAdmin(admin.ModelAdmin):
 
 
 class PriceListInline(admin.TabularInline):
+    formfield_overrides = ADMIN_TEXT
     model = PriceList
     extra = 0
     show_change_link = True
@@ -51,13 +57,19 @@ class ServiceAgreementAdmin(admin.ModelAdmin):
     inlines = [PriceListInline]
 
 
+# Prices and amounts typed with a decimal comma or point, in every language.
+DECIMAL_COMMA = {models.DecimalField: {"form_class": DecimalCommaField}}
+
+
 class PriceListItemInline(admin.TabularInline):
     model = PriceListItem
     extra = 0
+    formfield_overrides = DECIMAL_COMMA
 
 
 @admin.register(PriceList)
 class PriceListAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT
     list_display = ["name", "agreement", "valid_from", "valid_to"]
     list_filter = ["agreement__organiser", "agreement__service"]
     search_fields = ["name", "agreement__provider__name", "agreement__provider__business_id"]
@@ -70,12 +82,19 @@ class CustomerAdmin(admin.ModelAdmin):
     """A million customers: ordered by the name index, found by the names' trigram indexes; no
     filter by municipality (it would read every customer for its choices), search finds them."""
 
-    list_display = ["last_name", "first_name", "masked_henkilotunnus", "municipality"]
+    formfield_overrides = ADMIN_TEXT
+    list_display = ["last_name_display", "first_name", "masked_henkilotunnus", "municipality"]
     search_fields = ["last_name", "first_name", "=henkilotunnus", "municipality"]
     paginator = CappedCountPaginator
     show_full_result_count = False
     list_per_page = 50
-    sortable_by = ["last_name"]
+    # Finnish alphabetical order (name_key: case-insensitive, å ä ö after z), its index (name_key, id).
+    ordering = ["name_key", "id"]
+    sortable_by = ["last_name_display"]
+
+    @admin.display(description=_("sukunimi"), ordering="name_key")
+    def last_name_display(self, obj):
+        return obj.last_name
 
     @admin.display(description=_("henkilötunnus"))
     def masked_henkilotunnus(self, obj):
@@ -85,6 +104,7 @@ class CustomerAdmin(admin.ModelAdmin):
 class VoucherContentInline(admin.TabularInline):
     model = VoucherContent
     extra = 0
+    formfield_overrides = DECIMAL_COMMA
 
 
 class VoucherStatusFilter(admin.SimpleListFilter):
@@ -109,7 +129,7 @@ class VoucherAdmin(admin.ModelAdmin):
     """Two million vouchers: ordered by the number index, counted no further than the paginator's
     cap, and no date hierarchy (its year links read every voucher); a date filter instead."""
 
-    list_display = ["number", "customer", "service", "kind_display", "organiser", "valid_from", "valid_to", "closed_on"]
+    list_display = ["number_display", "customer", "service", "kind_display", "organiser", "valid_from", "valid_to", "closed_on"]
     list_filter = [VoucherStatusFilter, "service__kind", "organiser", "service", ("valid_from", admin.DateFieldListFilter)]
     search_fields = ["=number", "customer__last_name", "customer__first_name"]
     list_select_related = ["customer", "service", "organiser"]
@@ -118,7 +138,13 @@ class VoucherAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
     list_per_page = 50
-    sortable_by = ["number"]
+    # Numbers as numbers (1001 before 10006), its index (number_key, id).
+    ordering = ["number_key", "id"]
+    sortable_by = ["number_display"]
+
+    @admin.display(description=_("numero"), ordering="number_key")
+    def number_display(self, obj):
+        return obj.number
 
     @admin.display(description=_("setelilaji"), ordering="service__kind")
     def kind_display(self, obj):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEntry
 from core.forms import FinnishDateField
 
 
@@ -13,3 +14,8 @@ class AuditSearchForm(forms.Form):
     kayttaja = forms.CharField(label=_("Käyttäjätunnus"), required=False, max_length=150, strip=True)
     alkaen = FinnishDateField(label=_("Alkaen"), required=False)
     asti = FinnishDateField(label=_("Asti"), required=False)
+    # Not personal: a filter of the kind of entry (issue 13, item 9).
+    toimenpide = forms.ChoiceField(
+        label=_("Toimenpide"), required=False, choices=[("", _("Kaikki")), *AuditEntry.Action.choices],
+        error_messages={"invalid_choice": _("Valitse vaihtoehto luettelosta.")},
+    )

@@ -7,8 +7,8 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Concat, LPad, Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
@@ -28,6 +28,25 @@ def end_with_voucher(own_end: dt.date | None, voucher) -> dt.date | None:
     date, whichever is earlier (None: open-ended). Closing a voucher writes one row."""
     ends = [day for day in (own_end, voucher.closed_on) if day is not None]
     return min(ends) if ends else None
+
+
+# Finnish alphabetical order without a Finnish collation (the embedded PostgreSQL has no ICU and
+# the machines no fi_FI locale): a name's sort key is its lower case with å, ä and ö written as
+# the three characters that follow "z" in the C collation ({, |, }), so that "… x y z å ä ö" and
+# case does not matter; æ and ø sort as ä and ö, ü as y, é and á as e and a. Upper case is mapped
+# too, for a database whose lower() knows only ASCII.
+FINNISH_FROM = "åäöæøüéèáàÅÄÖÆØÜÉÈÁÀ"
+FINNISH_TO = "{|}|}yeeaa{|}|}yeeaa"
+
+
+def finnish_sort_key(*fields: str) -> Func:
+    """``translate(lower(a || ' ' || b), …)``: IMMUTABLE, so a stored generated column and its
+    index can hold it; compare it in the C collation."""
+    parts = []
+    for field in fields:
+        parts += [F(field), Value(" ")]
+    text = Concat(*parts[:-1]) if len(parts) > 2 else F(fields[0])
+    return Func(Lower(text), Value(FINNISH_FROM), Value(FINNISH_TO), function="TRANSLATE", output_field=models.TextField())
 
 
 class VoucherKind(models.TextChoices):
@@ -165,16 +184,25 @@ class Customer(models.Model):
         _("henkilötunnus"), max_length=11, unique=True, validators=[validate_henkilotunnus]
     )
     municipality = models.CharField(_("kotikunta"), max_length=100)
+    # "Sukunimi Etunimi" in Finnish alphabetical order (finnish_sort_key), kept by the database.
+    name_key = models.GeneratedField(
+        expression=finnish_sort_key("last_name", "first_name"),
+        output_field=models.TextField(db_collation="C"),
+        db_persist=True,
+        verbose_name=_("nimen lajitteluavain"),
+    )
 
     class Meta:
         verbose_name = _("asiakas")
         verbose_name_plural = _("asiakkaat")
-        ordering = ["last_name", "first_name"]
+        ordering = ["name_key", "id"]
         indexes = [
             # Name search (``icontains``: UPPER(name) LIKE UPPER('%word%')) through trigrams (pg_trgm).
             GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="customer_last_name_trgm"),
             GinIndex(OpClass(Upper("first_name"), name="gin_trgm_ops"), name="customer_first_name_trgm"),
             models.Index(fields=["last_name", "first_name", "id"], name="customer_name_order"),
+            # Lists in Finnish name order, walked from a keyset cursor (name_key, id).
+            models.Index(fields=["name_key", "id"], name="customer_name_key_order"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -207,6 +235,15 @@ class Voucher(models.Model):
     """A customer's purchase power (ostovoima / palveluseteli)."""
 
     number = models.CharField(_("numero"), max_length=20, unique=True)
+    # The number in numeric order (1001 before 10006, 10009, 10011): the digits padded with zeros
+    # to the longest number, compared bytewise; kept by the database. (Not a cast to numeric: a
+    # number with letters must reach the check constraint below, not fail in the cast.)
+    number_key = models.GeneratedField(
+        expression=LPad("number", 20, Value("0")),
+        output_field=models.CharField(max_length=20, db_collation="C"),
+        db_persist=True,
+        verbose_name=_("numero lukujärjestyksessä"),
+    )
     organiser = models.ForeignKey(Organiser, models.PROTECT, related_name="vouchers", verbose_name=_("palvelunjärjestäjä"))
     customer = models.ForeignKey(Customer, models.PROTECT, related_name="vouchers", verbose_name=_("asiakas"))
     service = models.ForeignKey(Service, models.PROTECT, related_name="vouchers", verbose_name=_("palvelu"))
@@ -221,10 +258,14 @@ class Voucher(models.Model):
     class Meta:
         verbose_name = _("ostovoima")
         verbose_name_plural = _("ostovoimat")
-        ordering = ["number"]
+        ordering = ["number_key", "id"]
         indexes = [
             # An organiser's vouchers by number: its "Ostovoimat" tabs walk it from a keyset cursor.
             models.Index(fields=["organiser", "number"], name="voucher_organiser_number"),
+            # The same in numeric order (number_key, id): a provider's tabs and the admin, and an
+            # organiser's.
+            models.Index(fields=["number_key", "id"], name="voucher_number_key_order"),
+            models.Index(fields=["organiser", "number_key", "id"], name="voucher_organiser_number_key"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(number__regex=r"^[0-9]{1,20}$"), name="voucher_number_digits"),

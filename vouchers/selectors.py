@@ -8,7 +8,8 @@ from audit.models import AuditEntry
 from core.dates import today
 from core.db import valid_on_q
 from organisations import permissions
-from vouchers.models import Customer, PriceList, PriceListItem, Voucher, VoucherContent
+from organisations.models import Organiser
+from vouchers.models import Customer, PriceList, PriceListItem, ServiceAgreement, Voucher, VoucherContent
 
 
 def priced_on_q(day: dt.date, *, path: str = "") -> Q:
@@ -85,12 +86,23 @@ def organiser_customers(user):
 
 
 def audit_entries_for_organiser_admin(user):
-    """Audit rows about the organiser's customers, for its admins only.
-
-    Each row is checked on its own ("has this customer a voucher of ours?", the vouchers'
-    customer index), so that the log newest first walks the index on time and stops after a page,
-    instead of listing the organiser's customers first."""
+    """Audit rows about the organiser's own data, for its admins only: reads and changes by its own
+    users and by providers through its vouchers. One person may hold vouchers of two organisers;
+    the other organiser's rows about that person are not ours (each row names its organiser).
+    Newest first walks the partial index (organiser, time) and stops after a page."""
     if not permissions.is_organiser_admin(user):
         return AuditEntry.objects.none()
-    ours = Voucher.objects.filter(customer_id=OuterRef("customer_id"), organiser_id=permissions.organiser_id_of(user))
-    return AuditEntry.objects.filter(Exists(ours))
+    return AuditEntry.objects.filter(organiser_id=permissions.organiser_id_of(user), customer_id__isnull=False)
+
+
+def support_contacts(user):
+    """The PSOP support contacts of the user's own organisers, for "Ostovoiman tietoja ei löydy":
+    an organiser user's own organiser; a provider user's agreement organisers. Never the looked-up
+    voucher's, so that the answer is the same whether a number exists or not."""
+    organisers = Organiser.objects.exclude(support_contact="").order_by("name")
+    if permissions.is_organiser(user):
+        return organisers.filter(pk=permissions.organiser_id_of(user))
+    if permissions.is_provider(user):
+        agreements = ServiceAgreement.objects.filter(organiser=OuterRef("pk"), provider_id=permissions.provider_id_of(user))
+        return organisers.filter(Exists(agreements))
+    return organisers.none()

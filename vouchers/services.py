@@ -39,8 +39,10 @@ def voucher_close(*, user, voucher: Voucher, closed_on: dt.date, request=None) -
     audit_log(
         user=user,
         action="change",
-        what=f"Ostovoima {voucher.number}: suljettu {format_day(closed_on)}",
+        code="voucher_closed",
+        params={"number": voucher.number, "day": format_day(closed_on)},
         customer_id=voucher.customer_id,
+        organiser_id=voucher.organiser_id,
         request=request,
         organisation=permissions.organisation_name(user),
     )

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import audit_read
@@ -32,7 +33,7 @@ def voucher_lookup_view(request):
         searched = True
         voucher = voucher_lookup(user=request.user, number=form.cleaned_data["numero"])
         if voucher is not None:
-            audit_read(request=request, customers=[voucher.customer], what=f"Ostovoima {voucher.number}: haku")
+            audit_read(request=request, vouchers=[voucher], code="voucher_lookup", number=voucher.number)
     context = {
         "tab": "customer",
         "form": form,
@@ -51,7 +52,7 @@ def voucher_close(request, number):
     if voucher is None or not permissions.can_close_voucher(request.user, voucher):
         raise Http404
     form = VoucherCloseForm(request.POST or None)
-    page = {"title": _("Sulje ostovoima"), "submit": _("Sulje ostovoima"),
+    page = {"title": gettext_lazy("Sulje ostovoima"), "submit": _("Sulje ostovoima"),
             "intro": _("Ostovoiman sulkeminen päättää sen asiakkuuden ja palveluvarauksen sulkemispäivänä.")}
     return run_action(
         request, voucher=voucher, form=form, what="suljettu", page=page,

@@ -49,14 +49,12 @@ def test_capitation_flow__create_refused_in_lock_in_take_over_and_organiser_tran
     assert (created.office.name, created.start_date) == ("Keskusta", today())
     assert page.url.endswith("numero=2001")
 
-    # 2002: Kilpailija Oy's lock-in runs → refused with the date the lock-in ends.
+    # 2002: Kilpailija Oy's lock-in runs → "Luo asiakkuus" is not offered; the card says until when
+    # (issue 13, item 14; the service's own refusal is tested in test_services/test_views).
     look_up(page, "2002")
     assert fmt(locked_2002) in page.locator("#lookup-result").inner_text()
     assert "Kilpailija Oy" not in page.locator("#lookup-result").inner_text()
-    fill_customership(page)
-    alert = page.locator("#lookup-result [role=alert]")
-    alert.wait_for()
-    assert fmt(locked_2002) in alert.inner_text()
+    assert page.locator("#lookup-result").get_by_role("link", name="Luo asiakkuus").count() == 0
     assert Customership.objects.filter(voucher__number="2002").count() == 1
 
     # 2003: the lock-in has passed → the switch ends Kilpailija Oy's customership yesterday.

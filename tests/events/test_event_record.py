@@ -83,7 +83,7 @@ def test_event_record__balance_would_go_negative__refused():
     reservation = balance_reservation(amount=D("500.00"))
     record(reservation, quantity="450.00")
     error = assert_refused("balance_exceeded", reservation, quantity="50.01")
-    assert "jäljellä 50,00 €, kirjaus 50,01 €" in error.message
+    assert "jäljellä 50,00\u00a0€, kirjaus 50,01\u00a0€" in error.message
 
 
 def test_event_record__rejected_events_do_not_use_the_balance():

@@ -49,7 +49,7 @@ def test_vouchers_tab__shows_granted_used_left_and_price_in_finnish_format(login
     assert reservation.voucher.number in html
     assert '<td class="num" data-figure="used">1,50</td>' in html
     assert '<td class="num" data-figure="left">8,50</td>' in html
-    assert "25,00 €" in html and "15,00 €" in html
+    assert "25,00\xa0€" in html and "15,00\xa0€" in html
     assert AuditEntry.objects.filter(action="read", customer_id=reservation.voucher.customer_id).exists()
 
 
@@ -64,8 +64,8 @@ def test_balance_tab__shows_the_euro_balance_left(login):
     EventFactory(reservation=reservation, quantity=D("120"), unit_price=D("1.00"), total=D("120.00"),
                  voucher_share=D("120.00"), customer_share=D("0.00"))
     html = login(reservation.created_by).get(reverse("events:balance_vouchers")).content.decode()
-    assert '<td class="num" data-figure="used">120,00 €</td>' in html
-    assert '<td class="num" data-figure="left">380,00 €</td>' in html
+    assert '<td class="num" data-figure="used">120,00\xa0€</td>' in html
+    assert '<td class="num" data-figure="left">380,00\xa0€</td>' in html
 
 
 def test_vouchers_tab__query_count_does_not_grow_with_rows(login):
@@ -226,7 +226,7 @@ def test_event_credit__organiser_posts__credit_shown_to_provider(login, client):
     assert event.credits.get().total == D("-25.00")
     client.logout()
     html = login(reservation.created_by).get(record_url(reservation)).content.decode()
-    assert "Palvelua ei annettu: Käynti peruuntui" in html and "-25,00 €" in html
+    assert "Palvelua ei annettu: Käynti peruuntui" in html and "-25,00\xa0€" in html
 
 
 def test_event_credit__other_organiser__404(login):

@@ -33,7 +33,7 @@ def test_payment_run_flow__start_a_month_watch_it_computed_and_approve(page, bro
     assert run_jobs() == 1  # the background worker computes it; the page, polling, shows the result
     page.get_by_role("button", name="Hyväksy maksatus").wait_for()
     assert "Valmis tarkastettavaksi" in page.locator("#panel").inner_text()
-    assert "37,50 €" in page.locator("#panel").inner_text()
+    assert "37,50\xa0€" in page.locator("#panel").inner_text()
     violations = axe.run(page).response["violations"]
     assert not [v["id"] for v in violations if v["impact"] in ("serious", "critical")], violations
 

@@ -137,7 +137,7 @@ def test_maksut__a_run_that_pays_another_provider_only__404(client, organiser, s
 def test_maksut__another_provider_of_the_same_run_sees_only_its_own(client, shared_run, other):
     client.force_login(provider_user(other))
     body = client.get(reverse("payments:provider_payment", args=[shared_run.pk])).content.decode()
-    assert "765,43 €" in body and "99999" in body
+    assert "765,43\xa0€" in body and "99999" in body
     assert "55501" not in body and "70,00" not in body and "22,50" not in body
     rows = csv_rows(client.get(reverse("payments:provider_export_csv", args=[shared_run.pk])))
     assert [row[2] for row in rows[1:]] == ["99999"]
@@ -166,7 +166,7 @@ def test_maksut__own_payment_per_run_newest_first_never_another_providers(client
 
     table = body[body.index('id="runs-title"'):]
     assert table.index("7/2025") < table.index("6/2025")
-    assert "70,00 €" in table and "76,00 €" in table and "Valmis tarkastettavaksi" in table  # July: 65,00 € + 11,00 €
+    assert "70,00\xa0€" in table and "76,00\xa0€" in table and "Valmis tarkastettavaksi" in table  # July: 65,00 € + 11,00 €
     assert organiser.name in table
     assert reverse("payments:provider_payment", args=[july.pk]) in table
     assert "765,43" not in body and "99999" not in body
@@ -303,8 +303,8 @@ def test_maksut_page__the_expected_figure_per_organiser(client, admin, organiser
     client.force_login(admin)
     body = client.get(reverse("payments:provider_payments")).content.decode()
     assert "Kuluva kuukausi 6/2025" in body and "10.6.2025" in body
-    assert re.search(r'id="expected-total">50,50 €<', body)
-    for text in (organiser.name, "36,00 €", "7,00 €", "43,00 €", june_so_far.name, "7,50 €"):
+    assert re.search(r'id="expected-total">50,50\xa0€<', body)
+    for text in (organiser.name, "36,00\xa0€", "7,00\xa0€", "43,00\xa0€", june_so_far.name, "7,50\xa0€"):
         assert text in body, text
     assert "333,00" not in body and "700,00" not in body  # the other provider's 999,00 € fee for 10 days, event
 
@@ -315,7 +315,7 @@ def test_maksut_page__the_expected_figure_per_organiser(client, admin, organiser
 def test_maksut_detail__own_lines_amount_and_exports(client, shared_run, admin):
     client.force_login(admin)
     body = client.get(reverse("payments:provider_payment", args=[shared_run.pk])).content.decode()
-    for text in ("Maksut 6/2025", "70,00 €", "32,50 €", "15,00 €", "22,50 €", "55501", "Kapitaatiomaksu",
+    for text in ("Maksut 6/2025", "70,00\xa0€", "32,50\xa0€", "15,00\xa0€", "22,50\xa0€", "55501", "Kapitaatiomaksu",
                  "Palvelunjärjestäjä ei ole vielä hyväksynyt maksatusta.",
                  reverse("payments:provider_export_csv", args=[shared_run.pk]),
                  reverse("payments:provider_export_xlsx", args=[shared_run.pk])):
@@ -395,7 +395,7 @@ def test_maksut_chart__twelve_months_of_own_payments_as_bars_and_a_table(client,
     table = table[:table.index("</table>")]
     months = re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', table)
     assert [month for month, _ in months] == [f"{m}/2024" for m in range(7, 13)] + [f"{m}/2025" for m in range(1, 7)]
-    assert months[-1][1] == "70,00 €" and {value for _, value in months[:-1]} == {"0,00 €"}
+    assert months[-1][1] == "70,00\xa0€" and {value for _, value in months[:-1]} == {"0,00\xa0€"}
     assert "835,43" not in body  # the run's total, not the provider's
 
 
@@ -406,7 +406,7 @@ def test_maksut__the_access_matrix_scenario__other_providers_never_see_bs_lines_
 
     victim = build_victim()
     run = _payment_run(victim)
-    amount = f"{victim.settled_event.voucher_share:.2f}".replace(".", ",") + " €"
+    amount = f"{victim.settled_event.voucher_share:.2f}".replace(".", ",") + "\xa0€"  # as |euros writes it
     secrets = [victim.reservation.voucher.number, victim.capitation.number, victim.provider_b.name, amount]
     urls = provider_urls(run)
 

@@ -109,7 +109,7 @@ def test_run_list__full_page_and_fragment(client, run, staff):
     assert "<html" in page.content.decode() and "<html" in boosted.content.decode()
     body = fragment.content.decode()
     assert "<html" not in body and body.lstrip().startswith('<div id="panel">')
-    assert "6/2025" in body and "55,00 €" in body and "Valmis tarkastettavaksi" in body
+    assert "6/2025" in body and "55,00\xa0€" in body and "Valmis tarkastettavaksi" in body
     assert '<label for="id_kuukausi">' in body
     assert "HX-Request" in page["Vary"]
 
@@ -126,11 +126,11 @@ def test_run_list__chart_of_the_last_12_months_with_the_figures_in_a_table(clien
     assert len(bars) == 12
     heights = [float(bar[3]) for bar in bars]
     assert heights[10] > 0 and heights[:10] == [0.0] * 10 and heights[11] == 0.0  # June 2025 only
-    assert "<title>6/2025: 55,00 €</title>" in svg
+    assert "<title>6/2025: 55,00\xa0€</title>" in svg
     table = body[body.index("</svg>"):]
     table = table[:table.index("</table>")]
     rows = re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', table)
-    assert len(rows) == 12 and rows[0] == ("8/2024", "0,00 €") and rows[10] == ("6/2025", "55,00 €")
+    assert len(rows) == 12 and rows[0] == ("8/2024", "0,00\xa0€") and rows[10] == ("6/2025", "55,00\xa0€")
     assert 'class="visually-hidden"' in table
 
 
@@ -150,7 +150,7 @@ def test_run_list__post_a_month__run_queued_at_once_and_redirected_to_it(client,
     assert run_jobs() == 1  # the worker computes it
     run.refresh_from_db()
     assert (run.status, run.progress) == (PaymentRun.Status.READY, 100)
-    assert "15,00 €" in client.get(response["Location"]).content.decode()
+    assert "15,00\xa0€" in client.get(response["Location"]).content.decode()
     response = client.post(reverse("payments:list"), {"kuukausi": "6/2025"})  # again: the same run
     assert response["Location"] == reverse("payments:detail", args=[run.pk])
     assert "on jo tehty" in client.get(response["Location"]).content.decode()
@@ -198,7 +198,7 @@ def test_run_detail__per_provider_totals_lines_and_exports(client, run, staff):
     client.force_login(staff)
     body = client.get(reverse("payments:detail", args=[run.pk])).content.decode()
     assert "<html" in body
-    for text in ("32,50 €", "22,50 €", "-15,00 €", "55,00 €", "Kapitaatiomaksu", "Hyvitys", "Hyväksy maksatus",
+    for text in ("32,50\xa0€", "22,50\xa0€", "-15,00\xa0€", "55,00\xa0€", "Kapitaatiomaksu", "Hyvitys", "Hyväksy maksatus",
                  reverse("payments:export_csv", args=[run.pk]), reverse("payments:export_xlsx", args=[run.pk])):
         assert text in body, text
     assert 'hx-trigger="every 2s"' not in body  # not running: no polling
@@ -358,3 +358,20 @@ def test_export__a_formula_looking_provider_name__kept_as_text(client, organiser
     assert rows[1][0].startswith("'=")
     sheet = load_workbook(io.BytesIO(client.get(reverse("payments:export_xlsx", args=[run.pk])).content)).active
     assert sheet.cell(row=2, column=1).data_type == "s"
+
+
+@pytest.mark.parametrize("name", [" +cmd|' /C calc'!A0", "\u00a0=1+1", "=HYPERLINK(\"http://x\")"])
+def test_export__formula_after_leading_blanks__guarded_in_csv_and_a_plain_string_in_xlsx(client, organiser, staff, name):
+    """Issue 14, item 9: the guard looks past leading blanks; XLSX stores the name itself as text."""
+    reservation = reservation_of(organiser)
+    reservation.provider.name = name
+    reservation.provider.save()
+    event(reservation, day=dt.date(2025, 6, 3), share=D("1.00"))
+    run = start_and_compute(user=staff, month=JUNE_2025)
+    client.force_login(staff)
+    csv_text = client.get(reverse("payments:export_csv", args=[run.pk])).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(csv_text), delimiter=";"))
+    assert rows[1][0] == "'" + name
+    sheet = load_workbook(io.BytesIO(client.get(reverse("payments:export_xlsx", args=[run.pk])).content)).active
+    cell = sheet.cell(row=2, column=1)
+    assert (cell.value, cell.data_type) == (name, "s")

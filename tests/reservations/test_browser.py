@@ -86,7 +86,11 @@ def test_reservation_flow__provider_reserves_1001_and_organiser_reserves_1003_on
 
     look_up(page, "1003")  # closed 30 days ago: the organiser may still reserve on a provider's behalf
     result.get_by_role("link", name="Tee palveluvaraus").click()
-    page.get_by_label("Palveluntuottaja, jonka puolesta varaus tehdään").select_option(label="Hoiva Esimerkki Oy")
+    provider = page.get_by_label("Palveluntuottaja, jonka puolesta varaus tehdään")
+    provider.wait_for()
+    # The form is in; wait until htmx has settled it (wired its hx-get) before changing the provider.
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
+    provider.select_option(label="Hoiva Esimerkki Oy")
     unit = page.get_by_label("Palveluntuottajaosa, joka varauksen tekee")
     # htmx narrows the units to the chosen provider's.
     expect(unit.locator("option:text-is('Kotihoito Itä')")).to_have_count(1)

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.models import ApiKey
 from audit.services import audit_log
 from core.dates import today
 from customers.models import Customership
 from demo.identifiers import make_henkilotunnus
 from events.models import Event, EventChange, EventStatus
+from notifications.models import Notification
 from organisations.models import Membership, Office, ProviderUnit
 from payments.models import Payment, PaymentLine, PaymentRun
 from reservations.models import Reservation
@@ -263,6 +265,10 @@ def state() -> tuple:
         list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
         list(ProviderUnit.objects.order_by("pk").values_list("pk", "name", "is_default")),
         list(Office.objects.order_by("pk").values_list("pk", "name", "street_address", "municipality")),
+        # API keys (api app): made, renamed, rescoped, revoked.
+        list(ApiKey.objects.order_by("pk").values_list("pk", "name", "scopes", "revoked_at")),
+        # Ilmoitukset: made by the organiser's acts, marked read by the provider's users.
+        list(Notification.objects.order_by("pk").values_list("pk", "provider_id", "read_at")),
     )
 
 
@@ -287,6 +293,8 @@ class Route:
     ``scope``: "object" — someone else's object: login redirect, 403, 404, 405 or the lookup's own
     "not found"; "list" — a page of the user's own rows: a 200 is fine if the victim is not in it;
     "public" — login, logout, home: any answer below 500 that shows nothing of the victim.
+    "api" — a REST API operation: a session is no key, so 401 (or 405) for everyone; the keys' matrix is
+    tests/api/test_api_access_matrix.py.
     ``queries``: query strings to GET with (each one is a request).
     ``post``: a body that succeeds for the entitled user (the attack the outsiders replay).
     ``hx_target``: the element its htmx requests aim at (fragments are requested too).
@@ -311,6 +319,24 @@ def _event_body(v: Victim, quantity="1") -> dict:
     }
 
 
+def _import_body(v: Victim) -> dict:
+    """A preview of one row on B's reservation, signed for B's admin (events.imports)."""
+    from events.imports import Row, sign_rows
+
+    cells = {"ostovoima": v.reservation.voucher.number, "paivamaara": _day(today() - dt.timedelta(days=2)),
+             "maara": "1", "lisatieto": "tuonti"}
+    return {"aineisto": sign_rows(user=v.provider_b_admin, rows=[Row(2, cells)], provider_id=None)}
+
+
+def _unread_notification(v: Victim) -> dict:
+    """Provider B's unread notification; the body of "Merkitse luetuiksi" up to it. An outsider
+    replaying it marks only its own (none), never B's."""
+    notification = Notification.objects.filter(provider=v.provider_b, read_at__isnull=True).first()
+    notification = notification or Notification.objects.create(
+        provider=v.provider_b, kind="rejected", params={"number": v.reservation.voucher.number, "reason": "testi"})
+    return {"viimeisin": str(notification.pk)}
+
+
 def _payment_run(v: Victim) -> PaymentRun:
     """Organiser Y's computed (ready) run of an old month: it pays B the settled event and the customership."""
     run, created = PaymentRun.objects.get_or_create(
@@ -329,6 +355,16 @@ ROUTES: dict[str, Route] = {
     "health": Route(scope="public", shows_customer=False),
     "login": Route(scope="public", shows_customer=False),
     "logout": Route(scope="public", shows_customer=False),
+    # Passwords (accounts/urls.py): changing one's own is for the signed-in user, on their own account;
+    # the reset by e-mail is public and answers alike whether or not an address exists.
+    "password_change": Route(scope="list", shows_customer=False),
+    "password_change_done": Route(scope="list", shows_customer=False),
+    "password_reset": Route(scope="public", shows_customer=False),
+    "password_reset_done": Route(scope="public", shows_customer=False),
+    "password_reset_confirm": Route(
+        scope="public", shows_customer=False, kwargs=lambda v: {"uidb64": "MQ", "token": "vanhentunut-linkki"},
+    ),
+    "password_reset_complete": Route(scope="public", shows_customer=False),
     # Django's set_language (the header's language form): anyone may post it; it only sets the language cookie.
     # The body picks Finnish, so that the client's later requests still answer in the language the checks read.
     "set_language": Route(scope="public", shows_customer=False, post=lambda v: {"language": "fi", "next": "/"}),
@@ -417,6 +453,12 @@ ROUTES: dict[str, Route] = {
         post=lambda v: {"perustelu": "ei sovittu"},
         hx_target=lambda v: f"review-{v.review_event_2.pk}",
     ),
+    # "Tuo tapahtumia": the upload page and the templates are the user's own; outsiders post garbage there.
+    # "Tallenna" takes the rows of a preview signed for B's admin: replayed by anyone else it is refused.
+    "events:import": Route(scope="list", shows_customer=False),
+    "events:import_save": Route(scope="list", shows_customer=False, post=_import_body),
+    "events:import_template_csv": Route(scope="list", shows_customer=False),
+    "events:import_template_xlsx": Route(scope="list", shows_customer=False),
     "customers:create": Route(
         kwargs=lambda v: {"number": v.fresh_capitation.number},
         post=lambda v: {
@@ -466,10 +508,51 @@ ROUTES: dict[str, Route] = {
     # Maksut: provider B's admin sees B's payment in Y's run; for provider A and C the run pays them nothing
     # (404), and their own list shows their own payments only. GET only: the outsiders' posts are 405.
     "payments:provider_payments": Route(scope="list", shows_customer=False),
+    # Ohje (issue 13, item 19): static help pages for any signed-in user; they show no data.
+    "help:index": Route(scope="list", shows_customer=False),
+    "help:glossary": Route(scope="list", shows_customer=False),
+    "help:page": Route(kwargs=lambda v: {"page": "asiakas"}, scope="list", shows_customer=False),
+    # Ilmoitukset (issue 13, item 21): a provider's own list; marking B's read is a 404 to everyone else.
+    "notifications:list": Route(scope="list", shows_customer=False),
+    "notifications:mark_read": Route(post=_unread_notification, shows_customer=False),
     "payments:provider_payment": Route(kwargs=lambda v: {"run_id": _payment_run(v).pk}, shows_customer=False),
     "payments:provider_export_csv": Route(kwargs=lambda v: {"run_id": _payment_run(v).pk}, shows_customer=False),
     "payments:provider_export_xlsx": Route(kwargs=lambda v: {"run_id": _payment_run(v).pk}, shows_customer=False),
+    # API keys (Organisaatio → API-avaimet): the admin's own organisation's keys. Outsiders post garbage to
+    # "Luo avain" (a valid body would make a key of their own organisation, as it should) and revoke B's key.
+    "api:keys": Route(scope="list", shows_customer=False),
+    "api:key_edit": Route(kwargs=lambda v: {"key_id": _api_key(v).pk}, post=lambda v: {"toiminto": "peru"},
+                          shows_customer=False),
+    # The REST API takes keys, never a session: every one of its URLs answers a browser's session 401
+    # (tests/api/test_api_access_matrix.py walks them with every organisation's key). Its schema and docs are public.
+    "api-v1:openapi-json": Route(scope="public", shows_customer=False),
+    "api-v1:openapi-view": Route(scope="public", shows_customer=False),
+    "api-v1:api-root": Route(scope="public", shows_customer=False),
+    "api-v1:unknown": Route(scope="public", kwargs=lambda v: {"rest": "ei/ole"}, shows_customer=False),
+    **{
+        f"api-v1:{name}": Route(scope="api", kwargs=kwargs, shows_customer=False)
+        for name, kwargs in {
+            "voucher_get": lambda v: {"number": v.fresh_voucher.number},
+            "reservation_post": _none,
+            "reservation_list": _none,
+            "event_post": _none,
+            "event_list": _none,
+            "event_bulk": _none,
+            "customership_post": _none,
+            "customership_end": lambda v: {"customership_id": v.customership.pk},
+            "payment_list": _none,
+            "payment_lines": lambda v: {"run_id": _payment_run(v).pk},
+        }.items()
+    },
 }
+
+
+def _api_key(v: Victim):
+    """Provider B's API key (made once)."""
+    from api.services import api_key_create
+
+    key = ApiKey.objects.filter(provider=v.provider_b).first()
+    return key or api_key_create(user=v.provider_b_admin, name="B:n järjestelmä", scopes=["read"])[0]
 
 
 def url_of(url: ProductUrl, victim: Victim) -> str:

@@ -1,0 +1,78 @@
+"""The login form and the admin's user forms, with PSOP's username rules."""
+
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from core.validators import USERNAME_MAX_LENGTH, validate_username
+
+
+class UsernameLengthMixin:
+    """Refuse a username longer than any account's before it is tried: django-axes records every
+    tried username in a varchar(255) column, and a longer one made the login answer 500 (issue 14,
+    item 6). Django's AuthenticationForm sets the field's max_length but not its validator."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if len(username) > USERNAME_MAX_LENGTH:
+            raise forms.ValidationError(
+                _("Käyttäjätunnus on enintään %(limit)d merkkiä pitkä."),
+                code="max_length", params={"limit": USERNAME_MAX_LENGTH},
+            )
+        return username
+
+
+class LoginForm(UsernameLengthMixin, auth_forms.AuthenticationForm):
+    """/kirjaudu/."""
+
+
+class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
+    """/admin/login/."""
+
+
+class UsernameRuleMixin:
+    """The Django admin's user forms take a new username by PSOP's rule
+    (core.validators.validate_username); an existing username that is not changed stays as it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "username" in self.fields:
+            self.fields["username"].help_text = _("Enintään 150 merkkiä: kirjaimia a–z, numeroita ja merkkejä . - _ @")
+
+    def clean_username(self):
+        parent = getattr(super(), "clean_username", None)
+        username = parent() if parent else self.cleaned_data["username"]
+        if not (self.instance.pk and username == self.instance.username):
+            validate_username(username)
+        return username
+
+
+class AdminUserAddForm(UsernameRuleMixin, auth_forms.AdminUserCreationForm):
+    pass
+
+
+class AdminUserChangeForm(UsernameRuleMixin, auth_forms.UserChangeForm):
+    pass
+
+
+# What AUTH_PASSWORD_VALIDATORS ask, in one sentence: the field template shows help text as a
+# paragraph, and Django's own help is a list.
+NEW_PASSWORD_HELP = _("Vähintään 12 merkkiä. Ei pelkkiä numeroita, ei yleisesti käytettyä salasanaa "
+                      "eikä liian samankaltaista kuin nimesi tai käyttäjätunnuksesi.")
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """A new password chosen through the e-mail's link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = NEW_PASSWORD_HELP
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The user's own password: the old one, then the new one twice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = NEW_PASSWORD_HELP

@@ -1,0 +1,40 @@
+"""Authorization: Bearer <key>. The key's technical user becomes ``request.user`` and acts with its
+organisation's permissions (organisations.permissions.act_for_api_key); each request counts
+against the key's rate limit."""
+
+from functools import wraps
+
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer
+
+from api import services
+from core.errors import DomainError
+
+
+class ApiKeyAuth(HttpBearer):
+    openapi_description = "Organisaation API-avain: Authorization: Bearer psop_…"
+
+    def authenticate(self, request, token):
+        key = services.api_key_authenticate(token)
+        if key is None:
+            return None
+        services.rate_limit_hit(key)  # raises RateLimited: 429 with Retry-After
+        request.user = key.user
+        request.api_key = key
+        return key
+
+
+def needs(scope: str):
+    """The operation needs this scope of the key (else 403 ``scope_missing``)."""
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(request, *args, **kwargs):
+            if not request.api_key.allows(scope):
+                raise DomainError("scope_missing", _("API-avaimella ei ole tähän tarvittavaa oikeutta."))
+            return func(request, *args, **kwargs)
+
+        wrapper.psop_scope = scope
+        return wrapper
+
+    return decorator

@@ -1,0 +1,76 @@
+"""Every error of the API as JSON: a stable ``code`` (the DomainError codes of the services), the
+Finnish ``message`` and, for bad input, the ``field``. Never a 500 for bad input."""
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+
+# The HTTP status of a refusal, by its DomainError code; any other refusal is 422.
+NOT_FOUND = {
+    "voucher_not_found", "reservation_not_found", "event_not_found", "customership_not_found",
+    "office_not_found", "unit_not_found", "provider_not_found", "run_not_found", "content_not_found",
+}
+FORBIDDEN = {"role_not_allowed", "not_allowed", "organiser_only", "scope_missing"}
+CONFLICT = {"already_reserved", "already_recorded", "already_customer", "overlap", "locked_in", "idempotency_key_reused"}
+
+
+def status_of(error: DomainError) -> int:
+    if error.code in NOT_FOUND:
+        return 404
+    if error.code in FORBIDDEN:
+        return 403
+    if error.code in CONFLICT:
+        return 409
+    return 422
+
+
+def error_body(code: str, message: str, *, field: str | None = None, **extra) -> dict:
+    body = {"code": code, "message": str(message)}
+    if field:
+        body["field"] = field
+    body.update(extra)
+    return body
+
+
+def domain_error_body(error: DomainError) -> dict:
+    extra = {key: value for key, value in error.params.items() if key in ("event_id", "reservation_id")}
+    return error_body(error.code, error.message, field=error.params.get("field"), **extra)
+
+
+def validation_body(errors: list) -> dict:
+    """Pydantic's errors as one Finnish answer naming each field."""
+    fields = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "header", "payload")]
+        fields.append({"field": ".".join(location) or None, "message": _validation_message(error)})
+    first = next((item["field"] for item in fields if item["field"]), None)
+    return error_body("invalid", _("Tarkista tiedot."), field=first, errors=fields)
+
+
+def _validation_message(error: dict) -> str:
+    kind = error.get("type", "")
+    if kind == "missing":
+        return _("Pakollinen tieto puuttuu.")
+    if kind.startswith(("int_", "decimal_", "float_")) or kind in ("int_type", "decimal_type"):
+        return _("Anna kelvollinen luku.")
+    if kind.startswith(("date_", "datetime_")):
+        return _("Anna päivämäärä muodossa VVVV-KK-PP.")
+    if kind.startswith("bool"):
+        return _("Anna true tai false.")
+    if kind in ("string_too_long", "too_long"):
+        return _("Tieto on liian pitkä.")
+    if kind in ("string_too_short", "too_short"):
+        return _("Tieto on liian lyhyt.")
+    if kind == "string_pattern_mismatch":
+        return _("Tiedossa on merkkejä, joita ei voi tallentaa.")
+    if kind in ("literal_error", "enum"):
+        return _("Valitse sallittu arvo.")
+    if kind == "json_invalid":
+        return _("Pyynnön runko ei ole kelvollista JSONia.")
+    return _("Virheellinen tieto.")
+
+
+def retry_after(response: HttpResponse, seconds: int) -> HttpResponse:
+    response["Retry-After"] = str(seconds)
+    return response

@@ -1,0 +1,103 @@
+"""POST /events, POST /events/bulk (events.services.event_record, row by row) and GET /events, the
+feed of changed events (recorded, under review, rejected, credited, settled, paid)."""
+
+from django.db import transaction
+from ninja import Query, Router, Schema
+
+from api.auth import needs
+from api.idempotency import idempotent
+from api.paging import Cursor, Limit, Since, page_of
+from api.routers.common import IdempotencyKey
+from api.schemas import BulkIn, BulkOut, Error, EventIn, EventOut, EventPage
+from audit.services import audit_read
+from core.errors import DomainError
+from events.selectors import events_for_user
+from events.services import event_record
+
+router = Router(tags=["tapahtumat"])
+
+
+def event_body(event) -> dict:
+    return {
+        "id": event.pk,
+        "client_id": event.client_id,
+        "reservation_id": event.reservation_id,
+        "voucher_number": event.reservation.voucher.number,
+        "date": event.date,
+        "quantity": event.quantity,
+        "unit_price": event.unit_price,
+        "total": event.total,
+        "voucher_share": event.voucher_share,
+        "customer_share": event.customer_share,
+        "status": event.status,
+        "review_reason": event.review_reason,
+        "credit_of": event.credit_of_id,
+        "reason_code": event.reason_code,
+        "explanation": event.explanation,
+        "updated_at": event.updated_at,
+    }
+
+
+def _record(request, row) -> object:
+    return event_record(
+        user=request.user, reservation_id=row.reservation_id, date=row.date, quantity=row.quantity,
+        content_id=row.content_id, note=row.note, client_id=row.client_id,
+    )
+
+
+def _shown(request, event_id):
+    return events_for_user(request.user).select_related("reservation__voucher").get(pk=event_id)
+
+
+@router.post("", response={201: EventOut, 403: Error, 404: Error, 409: Error, 422: Error},
+             summary="Kirjaa tapahtuma")
+@needs("events")
+@idempotent
+def event_post(request, payload: EventIn, idempotency_key: IdempotencyKey = None):
+    event = _record(request, payload)
+    return 201, event_body(_shown(request, event.pk))
+
+
+@router.post("/bulk", response={200: BulkOut, 403: Error, 422: Error},
+             summary="Kirjaa enintään 1 000 tapahtumaa; tulos riveittäin")
+@needs("events")
+@idempotent
+def event_bulk(request, payload: BulkIn, idempotency_key: IdempotencyKey = None):
+    """Each row on its own: created, refused with the Finnish reason, or already recorded (its
+    ``client_id`` is on the reservation already). A refused row writes nothing; the others stand."""
+    results = []
+    for row in payload.events:
+        try:
+            with transaction.atomic():
+                event = _record(request, row)
+        except DomainError as error:
+            if error.code == "already_recorded":
+                results.append({"client_id": row.client_id, "result": "already_recorded",
+                                "event_id": error.params.get("event_id")})
+            else:
+                results.append({"client_id": row.client_id, "result": "refused", "code": error.code,
+                                "message": error.message})
+        else:
+            results.append({"client_id": row.client_id, "result": "created", "event_id": event.pk,
+                            "status": event.status})
+    counts = {kind: sum(1 for row in results if row["result"] == kind) for kind in ("created", "refused", "already_recorded")}
+    return 200, {**counts, "results": results}
+
+
+class EventFilter(Schema):
+    changed_since: Since = None
+    cursor: Cursor = None
+    limit: Limit = 100
+
+
+@router.get("", response={200: EventPage}, summary="Muuttuneet tapahtumat (cursor, changed_since)")
+@needs("read")
+def event_list(request, filters: Query[EventFilter]):
+    """Events as they are now, oldest change first: a review, a rejection, settling and paying
+    change an event; a credit is an event of its own (``credit_of``)."""
+    events = events_for_user(request.user).select_related("reservation__voucher")
+    if filters.changed_since is not None:
+        events = events.filter(updated_at__gte=filters.changed_since)
+    rows, next_cursor = page_of(events, order=("updated_at", "id"), cursor=filters.cursor, limit=filters.limit)
+    audit_read(request=request, code="tab_list", vouchers=[row.reservation.voucher for row in rows], title="Tapahtumat")
+    return {"items": [event_body(row) for row in rows], "next_cursor": next_cursor}

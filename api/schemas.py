@@ -1,0 +1,207 @@
+"""The API's typed bodies and answers (pydantic, through django-ninja): the OpenAPI schema is made
+from these. Money is a decimal string in euros, dates ISO dates (Helsinki calendar days)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import AfterValidator, StringConstraints
+
+from core.validators import clean_text
+
+# No control characters (PostgreSQL stores no NUL); free text as the pages' forms clean it.
+PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Text = Annotated[str, StringConstraints(max_length=2000, pattern=PRINTABLE), AfterValidator(clean_text)]
+Number = Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=r"^[^\x00-\x1f\x7f]+$")]
+ClientId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Quantity = Annotated[Decimal, Field(gt=-(10**8), lt=10**8, max_digits=10, decimal_places=2)]
+Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
+
+
+class Error(Schema):
+    code: str = Field(description="Pysyvä virhekoodi (palveluiden DomainError-koodi)")
+    message: str = Field(description="Selitys suomeksi")
+    field: str | None = Field(None, description="Kenttä, jota virhe koskee")
+
+
+class CustomerOut(Schema):
+    first_name: str
+    last_name: str
+    henkilotunnus: str = Field(description="Peitetty: syntymäaika ja ****")
+    municipality: str
+
+
+class VoucherContentOut(Schema):
+    id: int = Field(description="Setelin palvelusisällön tunniste (content_id palveluvarauksessa)")
+    content: str
+    unit: str
+    quantity: Decimal | None
+    amount: Decimal | None
+    unit_value: Decimal | None
+    period: str
+
+
+class VoucherOut(Schema):
+    number: str
+    kind: str
+    service: str
+    organiser: str
+    valid_from: dt.date
+    valid_to: dt.date
+    closed_on: dt.date | None
+    customer: CustomerOut
+    contents: list[VoucherContentOut]
+
+
+class ReservationIn(Schema):
+    voucher_number: Number
+    content_id: Id = Field(description="Setelin palvelusisältö (VoucherOut.contents[].id)")
+    terms_accepted: bool = Field(description="Sopimusehdot ja sopimussuhteen muodostuminen hyväksytty")
+    event_text: Text = ""
+    unit_id: Id | None = Field(None, description="Palveluntuottajaosa; oletuksena yrityksen oletusosa")
+    provider_id: Id | None = Field(None, description="Palvelunjärjestäjä: palveluntuottaja, jonka puolesta varataan")
+
+
+class ReservationOut(Schema):
+    id: int
+    voucher_number: str
+    content_id: int
+    content: str
+    provider_id: int
+    provider: str
+    unit_id: int
+    unit: str
+    event_text: str
+    on_behalf: bool
+    created_at: dt.datetime
+    ends_on: dt.date | None = Field(description="Varauksen oma päättymispäivä tai ostovoiman sulkemispäivä")
+
+
+class ReservationPage(Schema):
+    items: list[ReservationOut]
+    next_cursor: str | None = Field(description="Seuraavan sivun cursor; tyhjä, kun sivuja ei ole enempää")
+
+
+class EventIn(Schema):
+    client_id: ClientId | None = Field(None, description="Asiakasjärjestelmän oma tunniste; sama tunniste kirjataan kerran")
+    reservation_id: Id
+    date: Day
+    quantity: Quantity = Field(description="Määrä (saldo-ostovoimalla euroina)")
+    content_id: Id | None = None
+    note: Text = ""
+
+
+class BulkEventIn(EventIn):
+    client_id: ClientId
+
+
+class BulkIn(Schema):
+    events: list[BulkEventIn] = Field(min_length=1, max_length=1000)
+
+
+class EventOut(Schema):
+    id: int
+    client_id: str | None
+    reservation_id: int
+    voucher_number: str
+    date: dt.date
+    quantity: Decimal
+    unit_price: Decimal
+    total: Decimal
+    voucher_share: Decimal
+    customer_share: Decimal
+    status: str
+    review_reason: str
+    credit_of: int | None
+    reason_code: str
+    explanation: str
+    updated_at: dt.datetime
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    next_cursor: str | None
+
+
+class BulkRow(Schema):
+    client_id: str
+    result: Literal["created", "refused", "already_recorded"]
+    event_id: int | None = None
+    status: str | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+class BulkOut(Schema):
+    created: int
+    refused: int
+    already_recorded: int
+    results: list[BulkRow]
+
+
+class CustomershipIn(Schema):
+    voucher_number: Number
+    office_id: Id
+    start_date: Day | None = None
+    end_date: Day | None = None
+    locked_until: Day | None = None
+    approvals_accepted: bool
+
+
+class CustomershipEndIn(Schema):
+    end_date: Day
+    reason: Text = ""
+
+
+class CustomershipOut(Schema):
+    id: int
+    voucher_number: str
+    provider_id: int
+    provider: str
+    office_id: int
+    office: str
+    start_date: dt.date
+    end_date: dt.date | None
+    locked_until: dt.date
+    on_behalf: bool
+
+
+class PaymentOut(Schema):
+    run_id: int
+    organiser: str
+    month: dt.date
+    status: str
+    provider_id: int
+    provider: str
+    amount: Decimal
+
+
+class RunOut(Schema):
+    run_id: int
+    month: dt.date
+    status: str
+    total: Decimal
+    payments: list[PaymentOut]
+
+
+class PaymentsOut(Schema):
+    runs: list[RunOut] = Field(description="Palvelunjärjestäjälle: maksatusajot")
+    payments: list[PaymentOut] = Field(description="Palveluntuottajalle: omat maksut")
+
+
+class LineOut(Schema):
+    id: int
+    provider_id: int
+    voucher_number: str | None
+    event_id: int | None
+    customership_id: int | None
+    days: int | None
+    for_month: dt.date | None
+    amount: Decimal
+
+
+class LinePage(Schema):
+    items: list[LineOut]
+    next_cursor: str | None

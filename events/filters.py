@@ -1,0 +1,72 @@
+"""Filters of the "Ostovoimat" / "Saldo-ostovoimat" tabs and of the organiser's review queue."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import month_bounds, today
+from events.models import Event, EventStatus
+from organisations import permissions
+from vouchers.filters import ListFilterSet, MonthFilter, choice_filter, organiser_provider_choices, service_choices
+
+VOUCHER_STATES = [("avoin", _("Avoin")), ("suljettu", _("Suljettu"))]
+INVALID_CHOICE = {"invalid_choice": _("Valitse vaihtoehto luettelosta.")}
+
+
+class _ProviderAndService(ListFilterSet):
+    """Service (of the tab's kinds) for everyone, provider for organiser users only."""
+
+    def __init__(self, data=None, *args, user, kinds=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["palvelu"].queryset = service_choices(kinds)
+        if permissions.is_organiser(user):
+            self.filters["palveluntuottaja"].queryset = organiser_provider_choices(user)
+        else:
+            del self.filters["palveluntuottaja"]
+
+
+class VoucherTabFilter(_ProviderAndService):
+    """The tabs' rows are reservations: their provider, their voucher's service, whether the
+    voucher is open today, whether it is valid in a month, and "only those with events waiting
+    for review" (the review queue's partial index holds few rows)."""
+
+    palveluntuottaja = choice_filter(_("Palveluntuottaja"), field_name="provider")
+    palvelu = choice_filter(_("Palvelu"), field_name="voucher__service")
+    tila = django_filters.ChoiceFilter(label=_("Tila"), choices=VOUCHER_STATES, empty_label=_("Kaikki"),
+                                       method="filter_state", error_messages=INVALID_CHOICE)
+    kuukausi = MonthFilter(label=_("Voimassa kuukautena"), method="filter_month")
+    tarkastettavat = django_filters.BooleanFilter(
+        label=_("Vain tarkastettavat"), method="filter_review", widget=forms.CheckboxInput,
+        help_text=_("Ostovoimat, joilla on palvelunjärjestäjän tarkastusta odottavia tapahtumia."),
+    )
+
+    def filter_state(self, queryset, name, value):
+        day = today()
+        if value == "avoin":
+            return queryset.filter(Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gt=day))
+        return queryset.filter(voucher__closed_on__lte=day)
+
+    def filter_month(self, queryset, name, value):
+        first, last = month_bounds(value)
+        return queryset.filter(voucher__valid_from__lte=last, voucher__valid_to__gte=first).filter(
+            Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gte=first)
+        )
+
+    def filter_review(self, queryset, name, value):
+        if not value:
+            return queryset
+        waiting = Event.objects.filter(status=EventStatus.UNDER_REVIEW).values("reservation_id")
+        return queryset.filter(pk__in=waiting)
+
+
+class ReviewFilter(_ProviderAndService):
+    """The organiser's review queue: provider, service and the month of the event's date."""
+
+    palveluntuottaja = choice_filter(_("Palveluntuottaja"), field_name="reservation__provider")
+    palvelu = choice_filter(_("Palvelu"), field_name="reservation__voucher__service")
+    kuukausi = MonthFilter(label=_("Tapahtumakuukausi"), method="filter_month")
+
+    def filter_month(self, queryset, name, value):
+        first, last = month_bounds(value)
+        return queryset.filter(date__gte=first, date__lte=last)
