@@ -107,3 +107,23 @@ def test_reservation_flow__provider_reserves_1001_and_organiser_reserves_1003_on
     assert reservation.unit.name == "Kotihoito Itä"
     assert reservation.on_behalf is True
     assert reservation.created_by.username == "jarjestaja"
+
+
+def test_search_1005__the_exact_voucher_number_is_the_first_row(page, browser_login):
+    """Issue 13, item 7, as a provider types it: the voucher 1005 comes before 10050, 10054 and 10058,
+    though they were reserved later (the list is newest first)."""
+    from tests.factories import ReservationFactory, VoucherFactory, provider_user
+
+    user = provider_user(username="hakija")
+    provider = user.membership.provider
+    exact = ReservationFactory(provider=provider, voucher=VoucherFactory(number="1005"))
+    for number in ("10050", "10054", "10058"):
+        ReservationFactory(provider=provider, voucher=VoucherFactory(number=number))
+    browser_login("hakija", password="testi-salasana-123")
+    page.goto("/palveluvaraukset/")
+    page.get_by_label("Hae ostovoiman numerolla tai asiakkaan nimellä").fill("1005")
+    page.wait_for_url(re.compile(r"haku=1005"))
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    ids = page.eval_on_selector_all("[id^='reservation-']", "elements => elements.map(e => e.id)")
+    rows = [i for i in ids if re.fullmatch(r"reservation-\d+", i)]
+    assert len(rows) == 4 and rows[0] == f"reservation-{exact.pk}", rows
