@@ -126,8 +126,6 @@ def api_key_authenticate(secret: str) -> ApiKey | None:
         return None
     key.user.api_key = key
     permissions.act_for_api_key(key.user, provider=key.provider, organiser=key.organiser)
-    # The audit log's cache of the user's organisation (audit.services): the key has no membership row.
-    key.user._audit_membership = (str(key.organisation), key.organiser_id)
     return key
 
 

@@ -19,22 +19,21 @@ def _client_address(request) -> str | None:
 
 
 def _membership_of(user) -> tuple[str, int | None]:
-    """The user's organisation name ("" for none) and organiser id (None for a provider's user), read
-    once per user object: the membership with its provider and organiser in one query (the audit app
-    names neither model)."""
+    """The user's organisation name ("" for none) and organiser id (None for a provider's user).
+
+    The membership is the one the access module reads, from the same per-user cache
+    (``organisations.permissions.membership_of``, which the audit app may not import; an API key's
+    in-memory membership is there too): one query per request for both, with its provider and
+    organiser."""
     if not getattr(user, "is_authenticated", False):
         return "", None
-    if not hasattr(user, "_audit_membership"):
+    if not hasattr(user, "_psop_membership"):
         membership_model = user._meta.get_field("membership").related_model
-        membership = membership_model.objects.select_related("provider", "organiser").filter(user_id=user.pk).first()
-        user._audit_membership = (
-            (str(membership.organisation), membership.organiser_id) if membership is not None else ("", None)
+        user._psop_membership = (
+            membership_model.objects.select_related("provider", "organiser").filter(user_id=user.pk).first()
         )
-    return user._audit_membership
-
-
-def _organisation_of(user) -> str:
-    return _membership_of(user)[0]
+    membership = user._psop_membership
+    return (str(membership.organisation), membership.organiser_id) if membership is not None else ("", None)
 
 
 def audit_log(

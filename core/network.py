@@ -42,8 +42,3 @@ def client_address(request) -> str | None:
         if not _trusted(address, networks):
             return str(address)
     return str(peer)
-
-
-def axes_client_address(request) -> str | None:
-    """django-axes' AXES_CLIENT_IP_CALLABLE: lockouts count the same address the audit log stores."""
-    return client_address(request)

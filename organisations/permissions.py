@@ -26,7 +26,7 @@ ADMIN_ROLES = (Role.PROVIDER_ADMIN, Role.ORGANISER_ADMIN)
 
 def membership_of(user) -> Membership | None:
     """The user's organisation membership, or None (e.g. an admin with no organisation).
-    Read once per user object."""
+    Read once per user object (audit.services reads the same cache)."""
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_psop_membership"):

@@ -220,7 +220,8 @@ AXES_COOLOFF_TIME = None
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "core.network.axes_client_address"
+# Lockouts count the same client address the audit log stores.
+AXES_CLIENT_IP_CALLABLE = "core.network.client_address"
 
 # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed for the client's
 # address in the audit log and in login lockouts; from anyone else the socket's address is used.
