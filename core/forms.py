@@ -7,7 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
 from django.forms.widgets import ChoiceWidget
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import EARLIEST_DATE, LATEST_DATE
@@ -130,6 +133,25 @@ def search_term(params) -> str:
     """The list search (?haku=) as typed: trimmed, at most SEARCH_MAX_LENGTH characters,
     without NUL characters (PostgreSQL text cannot hold them)."""
     return params.get("haku", "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+
+
+class QuickSelect(forms.Select):
+    """A select that writes its options in Python instead of one template include per option:
+    the same HTML as Django's select, for lists of hundreds of choices (an organiser's ~600
+    providers took 40 ms to render through the templates). Option groups are not supported."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen, found = set(self.format_value(value)), False
+        options = []
+        for option_value, label in self.choices:
+            text = "" if option_value is None else str(option_value)
+            selected = not found and text in chosen
+            found = found or selected
+            options.append(
+                f'<option value="{escape(text)}"{" selected" if selected else ""}>{escape(str(label))}</option>'
+            )
+        attrs = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), mark_safe("".join(options)))
 
 
 class BoundField(forms.BoundField):

@@ -65,7 +65,10 @@ class CreditReason(models.TextChoices):
 class Event(models.Model):
     """A recorded delivery of service, priced from the provider's price list on its date."""
 
-    reservation = models.ForeignKey(Reservation, models.PROTECT, related_name="events", verbose_name=_("palveluvaraus"))
+    # Indexed by (reservation, date) below; the foreign key adds no index of its own.
+    reservation = models.ForeignKey(
+        Reservation, models.PROTECT, related_name="events", verbose_name=_("palveluvaraus"), db_index=False
+    )
     date = models.DateField(_("päivämäärä"))
     quantity = models.DecimalField(_("määrä"), max_digits=10, decimal_places=2)
     unit_price = models.DecimalField(_("yksikköhinta (€)"), max_digits=10, decimal_places=2)
@@ -76,14 +79,18 @@ class Event(models.Model):
     note = models.TextField(_("lisätieto"), max_length=2000, blank=True)
     review_reason = models.TextField(_("tarkastuksen perustelu"), max_length=2000, blank=True)
     credit_of = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="credits", verbose_name=_("hyvitettävä tapahtuma")
+        "self", models.PROTECT, null=True, blank=True, related_name="credits", verbose_name=_("hyvitettävä tapahtuma"),
+        db_index=False,  # event_credit_of_idx below holds only the credits
     )
     reason_code = models.CharField(_("syykoodi"), max_length=32, choices=CreditReason.choices, blank=True)
     explanation = models.TextField(_("selite"), max_length=2000, blank=True)
     # The recording client system's own id of the event (API, bulk import): one event per id on a
     # reservation, so that a retried row is answered "already recorded" instead of recorded twice.
     client_id = models.CharField(_("asiakasjärjestelmän tunniste"), max_length=100, null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("kirjaaja"))
+    # Not indexed: nothing lists events by their recorder, and a user is deactivated, not deleted.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("kirjaaja"), db_index=False
+    )
     created_at = models.DateTimeField(_("kirjattu"), auto_now_add=True)
     updated_at = models.DateTimeField(_("muokattu"), auto_now=True)
 
@@ -92,9 +99,14 @@ class Event(models.Model):
         verbose_name = _("tapahtuma")
         verbose_name_plural = _("tapahtumat")
         ordering = ["-date", "-id"]
+        # Every index of this table is written again for each settled or paid event (a payment
+        # run's UPDATE changes status and updated_at, so it cannot be a HOT update): keep only
+        # those a page or a run reads. No index on status alone (five values; the partial indexes
+        # below serve the statuses that are looked up).
         indexes = [
             models.Index(fields=["reservation", "date"]),
-            models.Index(fields=["status"]),
+            # A credit's original (deleting an event checks that no credit points at it).
+            models.Index(fields=["credit_of"], condition=Q(credit_of__isnull=False), name="event_credit_of_idx"),
             # The organiser's review queue, oldest first, walked from a keyset cursor; small,
             # since it holds only the events waiting for review.
             models.Index(fields=["date", "id"], condition=Q(status="under_review"), name="event_review_queue"),

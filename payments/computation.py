@@ -29,7 +29,7 @@ from core.errors import DomainError
 from customers.selectors import customerships_valid_in_month
 from events.models import Event
 from payments.models import PaymentRun
-from payments.selectors import pro_rata_fee, unpaid_approved_events, with_monthly_fee
+from payments.selectors import pro_rata_fee_sql, unpaid_approved_events, with_monthly_fee
 
 LINES = "payment_run_lines"
 MAX_LISTED = 10  # vouchers named in one refusal
@@ -43,17 +43,13 @@ def _sql(queryset) -> tuple[str, tuple]:
 
 def capitation_due(*, organiser_id: int, month: dt.date):
     """The customerships valid in ``month`` with ``fee`` (their monthly fee, None when the voucher
-    has no monthly content or the provider no valid price: ``payments.selectors.with_monthly_fee``),
-    ``days`` and ``amount`` (``payments.selectors.pro_rata_fee``)."""
-    first, last = month_bounds(month)
+    has no monthly content or the provider no valid price: ``payments.selectors.with_monthly_fee``)
+    and ``days``. The amount is ``pro_rata_fee_sql`` over these in ``add_capitation``: an
+    annotation of the amount here would repeat the fee's price-list subquery for every row."""
     customerships = customerships_valid_in_month(organiser_id=organiser_id, month=month).order_by()
-    return (
-        with_monthly_fee(customerships)
-        .annotate(amount=pro_rata_fee((last - first).days + 1))
-        .values(
-            due_id=F("pk"), due_provider=F("provider_id"), due_days=F("days"), due_fee=F("fee"),
-            due_amount=F("amount"), due_number=F("voucher__number"),
-        )
+    return with_monthly_fee(customerships).values(
+        due_id=F("pk"), due_provider=F("provider_id"), due_days=F("days"), due_fee=F("fee"),
+        due_number=F("voucher__number"),
     )
 
 
@@ -72,13 +68,16 @@ def add_capitation(cursor, *, run, month: dt.date) -> None:
     first, last = month_bounds(month)
     due_sql, due_params = _sql(capitation_due(organiser_id=run.organiser_id, month=month))
     cursor.execute(
+        # MATERIALIZED: the fee is read once per customership (a subquery pulled up into this
+        # statement would repeat it for each use of due_fee).
         f"""
+        WITH due AS MATERIALIZED ({due_sql})
         INSERT INTO {LINES} (provider_id, customership_id, for_month, days, amount, voucher_number, priced)
         SELECT COALESCE(due.due_provider, paid.provider_id), COALESCE(due.due_id, paid.customership_id), %s,
                COALESCE(due.due_days, 0),
-               COALESCE(due.due_amount, 0) - COALESCE(paid.amount, 0),
+               COALESCE({pro_rata_fee_sql("due.due_fee", "due.due_days")}, 0) - COALESCE(paid.amount, 0),
                due.due_number, due.due_id IS NULL OR due.due_fee IS NOT NULL
-          FROM ({due_sql}) AS due
+          FROM due
           FULL OUTER JOIN (
                SELECT line.customership_id, payment.provider_id, SUM(line.amount) AS amount
                  FROM payments_paymentline line
@@ -89,7 +88,7 @@ def add_capitation(cursor, *, run, month: dt.date) -> None:
                 GROUP BY line.customership_id, payment.provider_id
           ) AS paid ON paid.customership_id = due.due_id
         """,
-        (first, *due_params, run.organiser_id, run.pk, first),
+        (*due_params, first, (last - first).days + 1, run.organiser_id, run.pk, first),
     )
     if month != run.month:  # a correction only where something changed
         cursor.execute(

@@ -151,6 +151,12 @@ def pro_rata_fee(month_days: int):
     return Round(F("fee") * F("days") / Value(month_days), 2, output_field=MONEY)
 
 
+def pro_rata_fee_sql(fee: str, days: str) -> str:
+    """``pro_rata_fee`` as SQL over two columns of an outer query (the month's days a parameter),
+    for a run that reads the fee once instead of once per annotation that uses it."""
+    return f"ROUND({fee} * {days} / %s::numeric, 2)"
+
+
 def with_monthly_fee(customerships):
     """``customerships_valid_in_month`` rows with ``fee``: the monthly fee as a payment run prices it
     (``payments.computation.capitation_due``): the voucher's monthly content at the price the

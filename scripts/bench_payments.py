@@ -2,12 +2,19 @@
 replaced, on the same data (make bench-payments; after make scale for national volume).
 
     python -m psop.devdb exec -- python scripts/bench_payments.py [--month 2026-10] [--legacy-organiser NAME]
-                                                                   [--skip-legacy] [--only NAME]
+                                                                   [--skip-legacy] [--only NAME] [--workers N]
 
 For the month that ended last (or --month), it computes every organiser's run with
 ``payments.services.payment_run_compute``, each inside a transaction that is rolled back, so the
 database is left as it was, and prints the time, customerships, events and lines per organiser
-and in all. Then it runs the per-row code of commit 4528d5f (ported below to today's module
+and in all. The runs are spread over ``--workers`` processes (default: one per core, at most 4),
+as procrastinate workers would take the organisers' jobs, largest organiser first; "wall" is
+the time from the first run's start to the last one's end.
+
+A rolled-back run leaves dead row versions behind that a committed run would not (its own
+UPDATE's, undone): the next run over the same events would pay for them. So the script first
+vacuums the tables a run writes (as the owner role, not timed), as autovacuum would have done
+between two real monthly runs. Then it runs the per-row code of commit 4528d5f (ported below to today's module
 paths: one price query per customership, Python loops over rows) for one organiser
 (--legacy-organiser, default the one with the fewest customerships above 1,000, to keep it
 bearable) and prints both times for that organiser and the ratio. Asserts nothing.
@@ -15,6 +22,7 @@ bearable) and prints both times for that organiser and the ratio. Asserts nothin
 
 import argparse
 import datetime as dt
+import multiprocessing
 import os
 import sys
 import time
@@ -29,7 +37,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 from django.db.models import Exists, OuterRef  # noqa: E402
 
 from core.dates import month_bounds, today  # noqa: E402
@@ -134,37 +142,83 @@ def per_row(organiser_id, month, user) -> tuple[float, int, int]:
         return result
 
 
+VACUUMED = ("reservations_event", "reservations_eventchange", "payments_paymentline", "payments_payment",
+            "payments_paymentrun")
+
+
+def vacuum() -> None:
+    """VACUUM (ANALYZE) what a run writes, as the owner role (the application role may not)."""
+    import psycopg
+
+    url = os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"]
+    started = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as owner:
+        for table in VACUUMED:
+            owner.execute(f"VACUUM (ANALYZE) {table}")
+    print(f"(vacuumed {', '.join(VACUUMED)} first: {time.perf_counter() - started:.1f} s, not counted)\n", flush=True)
+
+
+def _worker_run(job) -> tuple[int, float, int, str]:
+    organiser_id, month = job
+    seconds, lines, status = set_based(organiser_id, month, system_user())
+    connections.close_all()
+    return organiser_id, seconds, lines, status
+
+
+def run_all(organiser_ids, month, workers) -> tuple[dict, float]:
+    """Each organiser's run, spread over ``workers`` processes; ({id: (seconds, lines, status)}, wall)."""
+    connections.close_all()  # each process opens its own connection
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = {pk: (seconds, lines, status)
+                   for pk, seconds, lines, status in pool.imap_unordered(_worker_run, [(pk, month) for pk in organiser_ids])}
+    return results, time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--month", help="YYYY-MM; default: the month that ended last")
     parser.add_argument("--legacy-organiser", help="organiser name for the per-row comparison")
     parser.add_argument("--skip-legacy", action="store_true")
     parser.add_argument("--only", help="time only this organiser (name) with both codes")
+    parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
+                        help="processes computing organisers' runs at the same time")
     args = parser.parse_args()
     month = (dt.date.fromisoformat(args.month + "-01") if args.month
              else (today().replace(day=1) - dt.timedelta(days=1)).replace(day=1))
     user = system_user()
     first, last = month_bounds(month)
-    print(f"Payment runs of {month:%m/%Y} on this database (every run rolled back)\n")
-    print(f"{'organiser':40} {'customerships':>13} {'events':>9} {'lines':>9} {'seconds':>8}  status")
-    total_seconds = total_lines = total_customerships = total_events = 0
-    sizes = {}
+    vacuum()
+    print(f"Payment runs of {month:%m/%Y} on this database (every run rolled back), {args.workers} worker(s)\n")
     organisers = Organiser.objects.order_by("name")
     if args.only:
         organisers = organisers.filter(name=args.only)
         args.legacy_organiser = args.only
+    counts = {}
     for organiser in organisers:
-        customerships = customerships_valid_in_month(organiser_id=organiser.pk, month=month).count()
-        events = Event.objects.filter(reservation__voucher__organiser=organiser, status=EventStatus.APPROVED,
-                                      date__lte=last).count()
-        seconds, lines, status = set_based(organiser.pk, month, user)
-        sizes[organiser.pk] = (organiser.name, customerships, seconds)
+        counts[organiser.pk] = (
+            organiser.name,
+            customerships_valid_in_month(organiser_id=organiser.pk, month=month).count(),
+            Event.objects.filter(reservation__voucher__organiser=organiser, status=EventStatus.APPROVED,
+                                 date__lte=last).count(),
+        )
+    largest_first = sorted(counts, key=lambda pk: -counts[pk][1])
+    results, wall = run_all(largest_first, month, args.workers)
+    print(f"{'organiser':40} {'customerships':>13} {'events':>9} {'lines':>9} {'seconds':>8}  status")
+    total_seconds = total_lines = total_customerships = total_events = 0
+    sizes = {}
+    for pk, (name, customerships, events) in counts.items():
+        seconds, lines, status = results[pk]
+        sizes[pk] = (name, customerships, seconds)
         total_seconds += seconds
         total_lines += lines
         total_customerships += customerships
         total_events += events
-        print(f"{organiser.name[:40]:40} {customerships:13,} {events:9,} {lines:9,} {seconds:8.2f}  {status}", flush=True)
-    print(f"{'all of them':40} {total_customerships:13,} {total_events:9,} {total_lines:9,} {total_seconds:8.2f}\n")
+        print(f"{name[:40]:40} {customerships:13,} {events:9,} {lines:9,} {seconds:8.2f}  {status}", flush=True)
+    print(f"{'all of them (sum of the runs)':40} {total_customerships:13,} {total_events:9,} {total_lines:9,} "
+          f"{total_seconds:8.2f}")
+    print(f"all of them, wall time with {args.workers} worker(s): {wall:.2f} s "
+          f"({total_lines / wall:,.0f} lines a second)\n")
     if args.skip_legacy:
         return
     if args.legacy_organiser:

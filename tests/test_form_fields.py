@@ -340,3 +340,32 @@ def test_browser__customership_form_sent_empty__summary_links_and_axe_passes(pag
     _assert_axe_passes(axe, page)
     summary.get_by_role("link", name=re.compile("^Toimipaikka")).click()
     expect(page.get_by_label("Toimipaikka")).to_be_focused()
+
+
+# --- the quick select of long choice lists --------------------------------------------------------------
+
+
+def test_quick_select_writes_the_same_html_as_djangos_select():
+    """core.forms.QuickSelect (the filters' provider and service selects) writes its options in
+    Python; what it writes is Django's select: names, ids, aria attributes, the chosen option,
+    and labels escaped."""
+    from django import forms
+    from django.test.html import parse_html
+
+    from core.forms import QuickSelect
+
+    choices = [("", "Kaikki"), ("1", "Hoiva & Koti <Oy>"), ("2", 'Ääkkös "Ky"'), ("30", "Åland Ab")]
+
+    class Plain(forms.Form):
+        palveluntuottaja = forms.ChoiceField(choices=choices, required=False, help_text="Vihje")
+
+    class Quick(Plain):
+        palveluntuottaja = forms.ChoiceField(choices=choices, required=False, help_text="Vihje", widget=QuickSelect)
+
+    for data in ({"palveluntuottaja": "2"}, {"palveluntuottaja": "99"}, {}):
+        plain, quick = str(Plain(data)["palveluntuottaja"]), str(Quick(data)["palveluntuottaja"])
+        assert parse_html(quick) == parse_html(plain), (quick, plain)
+    quick = str(Quick({"palveluntuottaja": "2"})["palveluntuottaja"])
+    assert 'aria-describedby="id_palveluntuottaja_helptext"' in quick
+    assert '<option value="2" selected>' in quick
+    assert "Hoiva &amp; Koti &lt;Oy&gt;" in quick

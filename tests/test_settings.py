@@ -48,3 +48,21 @@ def test_settings__bad_environment__refuses_to_start_naming_the_variable(env, me
     result = manage("check", **env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_embedded_server_runs_with_the_projects_settings():
+    """psop.devdb configures the embedded PostgreSQL beyond the defaults (shared buffers, WAL size,
+    checkpoints, WAL compression; docs/scaling.md): the server the tests run on has them."""
+    from django.db import connection
+
+    from psop import devdb
+
+    host = connection.settings_dict.get("HOST") or ""
+    if not host.startswith(str(devdb.data_dir())):
+        pytest.skip("not the embedded server")
+    with connection.cursor() as cursor:
+        for name, value in devdb.server_settings().items():
+            cursor.execute("SELECT pg_size_bytes(current_setting(%s)) = pg_size_bytes(%s)"
+                           if value[-2:] in ("MB", "GB") else "SELECT current_setting(%s) = %s", [name, value])
+            assert cursor.fetchone()[0], name

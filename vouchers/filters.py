@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import month_bounds
-from core.forms import MonthField
+from core.forms import MonthField, QuickSelect
 from organisations import permissions
 from organisations.models import Provider
 from vouchers.models import Service, ServiceAgreement
@@ -69,6 +69,6 @@ def organiser_provider_choices(user):
 def choice_filter(label, *, field_name, queryset=None, method=None):
     """A select with "Kaikki" first; an id that is not among the choices is the form's message."""
     return django_filters.ModelChoiceFilter(
-        label=label, field_name=field_name, queryset=queryset, method=method, empty_label=_("Kaikki"),
+        label=label, field_name=field_name, queryset=queryset, method=method, empty_label=_("Kaikki"), widget=QuickSelect,
         error_messages={"invalid_choice": _("Valitse vaihtoehto luettelosta.")},
     )
