@@ -159,11 +159,15 @@ class EventChange(models.Model):
     event = models.ForeignKey(
         Event, models.SET_NULL, null=True, blank=True, related_name="changes", verbose_name=_("tapahtuma")
     )
-    event_number = models.BigIntegerField(_("tapahtuman tunniste"), db_index=True)
+    # Not indexed, like changed_by: nothing looks changes up by them (an event's history is read
+    # through ``event``), and every settled or paid event writes a row here.
+    event_number = models.BigIntegerField(_("tapahtuman tunniste"))
     reservation = models.ForeignKey(
         Reservation, models.PROTECT, related_name="event_changes", verbose_name=_("palveluvaraus")
     )
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("muuttaja"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("muuttaja"), db_index=False
+    )
     changed_at = models.DateTimeField(_("muutettu"), auto_now_add=True)
     action = models.CharField(_("toimenpide"), max_length=32)
     changes = models.JSONField(_("muutokset"), default=dict, blank=True)

@@ -1,9 +1,10 @@
 """What a payment run pays, computed in the database, set-based: no Python loop over rows.
 
 One transaction (the caller's): the lines are gathered into a temporary table, checked,
-summed per provider (GROUP BY) and written with ``INSERT … SELECT``; the events they pay are
-settled by ``events.services.events_settle`` (one UPDATE, history with INSERT … SELECT). A
-failure rolls everything back: no half-written run.
+summed per provider (GROUP BY) and written with ``INSERT … SELECT``. The events are settled and
+their lines made in one statement (``events.services.events_settle_sql``: an UPDATE … RETURNING
+that the history and the lines are written from). A failure rolls everything back: no
+half-written run.
 
 - Capitation: each customership valid in the month, its monthly fee (the price valid on its
   first valid day in the month, ``vouchers.selectors.price_items_valid_on``) pro rata by its
@@ -21,13 +22,12 @@ import datetime as dt
 
 from django.db import connection
 from django.db.models import F
-from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from core.dates import month_bounds
 from core.errors import DomainError
 from customers.selectors import customerships_valid_in_month
-from events.models import Event
+from events.services import events_settle_sql
 from payments.models import PaymentRun
 from payments.selectors import pro_rata_fee_sql, unpaid_approved_events, with_monthly_fee
 
@@ -117,27 +117,21 @@ def check_priced(cursor) -> None:
 
 def payable_events(*, organiser_id: int, last_day: dt.date):
     """Approved events of the organiser's vouchers on or before ``last_day`` that no line pays
-    (credits too: they deduct). Locked, so that two runs take turns and an edit waits."""
-    return (
-        unpaid_approved_events()
-        .select_for_update(of=("self",))
-        .filter(reservation__voucher__organiser_id=organiser_id, date__lte=last_day)
-        .order_by("pk")
-        .values(
-            picked_id=F("pk"), picked_provider=F("reservation__provider_id"), picked_share=F("voucher_share"),
-            picked_date=F("date"),
-        )
-    )
+    (credits too: they deduct)."""
+    return unpaid_approved_events().filter(reservation__voucher__organiser_id=organiser_id, date__lte=last_day)
 
 
 def add_events(cursor, *, run) -> None:
-    sql, params = _sql(payable_events(organiser_id=run.organiser_id, last_day=month_bounds(run.month)[1]))
+    """Settle the payable events and make their lines in one statement
+    (``events.services.events_settle_sql``): each event is read, locked and settled once, and
+    paid with the voucher share it has when it is settled."""
+    events = payable_events(organiser_id=run.organiser_id, last_day=month_bounds(run.month)[1])
+    settle_sql, params = events_settle_sql(user=run.created_by, events=events, payment_run_id=run.pk)
     cursor.execute(
-        f"""
-        WITH picked AS ({sql})
+        f"""{settle_sql}
         INSERT INTO {LINES} (provider_id, event_id, for_month, amount, priced)
-        SELECT picked_provider, picked_id, date_trunc('month', picked_date)::date, picked_share, true FROM picked
-        """,
+        SELECT reservation.provider_id, settled.id, date_trunc('month', settled.date)::date, settled.voucher_share, true
+          FROM settled JOIN reservations_reservation reservation ON reservation.id = settled.reservation_id""",
         params,
     )
 
@@ -182,12 +176,7 @@ def compute(run, *, progress) -> tuple[int, int, object]:
         for month in [*correction_months(run), run.month]:
             add_capitation(cursor, run=run, month=month)
         check_priced(cursor)
-        progress(Phase.EVENTS, 40)
+        progress(Phase.SETTLING, 40)
         add_events(cursor, run=run)
         progress(Phase.TOTALS, 60)
         return write_payments(cursor, run=run)
-
-
-def paid_events():
-    """The events this run's lines pay (from the lines table, inside the computation's transaction)."""
-    return Event.objects.filter(pk__in=RawSQL(f"SELECT event_id FROM {LINES} WHERE event_id IS NOT NULL", ())).order_by()

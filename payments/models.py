@@ -92,7 +92,8 @@ class Payment(models.Model):
 class PaymentLine(models.Model):
     """One event or one customership's days in a month, paid in a payment."""
 
-    payment = models.ForeignKey(Payment, models.CASCADE, related_name="lines", verbose_name=_("maksu"))
+    # Indexed by the unique (payment, customership, for_month) below, which starts with it.
+    payment = models.ForeignKey(Payment, models.CASCADE, related_name="lines", verbose_name=_("maksu"), db_index=False)
     event = models.OneToOneField(
         Event, models.PROTECT, null=True, blank=True, related_name="payment_line", verbose_name=_("tapahtuma")
     )

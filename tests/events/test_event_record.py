@@ -165,3 +165,31 @@ def test_event_record__own_organisers_staff__records_on_the_providers_behalf():
     reservation = priced_reservation()
     user = organiser_user(reservation.voucher.organiser)
     assert record(reservation, user=user).created_by == user
+
+
+def test_a_broken_check_constraint_is_refused_in_finnish_and_writes_nothing(monkeypatch):
+    """_save leaves the check constraints to the database (no query per constraint): a row that
+    breaks one (here shares that do not add up, as a pricing bug would make) is still refused as
+    a DomainError in Finnish, not a 500, and nothing of the recording is left."""
+    import events.services as services
+
+    reservation = priced_reservation()
+    priced = services._priced
+
+    def wrong(**kwargs):
+        prices = priced(**kwargs)
+        return {**prices, "total": prices["total"] + D("1.00")}
+
+    monkeypatch.setattr(services, "_priced", wrong)
+    error = assert_refused("invalid", reservation)
+    assert "Tarkista" in error.message
+
+
+def test_recording_does_not_validate_constraints_with_queries(django_assert_max_num_queries):
+    """The constraints are checked by the INSERT, not by a SELECT and a savepoint each."""
+    reservation = priced_reservation()
+    user = reservation.created_by
+    record(reservation, user=user)  # warm: content types, the user's membership
+    with django_assert_max_num_queries(14) as captured:
+        record(reservation, user=user)
+    assert not [q for q in captured.captured_queries if '"_check"' in q["sql"]]
