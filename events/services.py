@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log, audit_log_many
 from core.dates import format_day, today
@@ -270,16 +271,26 @@ def _require_organiser(user, message: str) -> None:
 # --- the services ----------------------------------------------------------------------------------
 
 
+OVER_GRANT = gettext_lazy("Kirjaus ylittää myönnetyn määrän: menee palvelunjärjestäjän tarkastettavaksi.")
+
+
+def _check_over_grant_confirmed(status: str, confirmed: bool) -> None:
+    if status == EventStatus.UNDER_REVIEW and not confirmed:
+        raise DomainError("over_grant_unconfirmed", str(OVER_GRANT))
+
+
 def _already_recorded(event_id: int) -> DomainError:
     return DomainError("already_recorded", _("Tapahtuma on jo kirjattu tällä tunnisteella."), event_id=event_id)
 
 
 @transaction.atomic
 def event_record(*, user, reservation_id: int, date: dt.date, quantity: Decimal, content_id: int | None = None, note: str = "",
-                 client_id: str | None = None) -> Event:
+                 client_id: str | None = None, over_grant_confirmed: bool = True) -> Event:
     """Record a delivery of service on a reservation: priced on its date, approved or under review.
     ``client_id``: the recording system's own id of the event; an id already recorded on the
-    reservation is refused as ``already_recorded`` (the constraint settles a race)."""
+    reservation is refused as ``already_recorded`` (the constraint settles a race).
+    ``over_grant_confirmed=False`` (the form, before "Kirjaa silti"): an event that would go to
+    the organiser's review is refused as ``over_grant_unconfirmed`` and nothing is written."""
     reservation = _locked_reservation(user, reservation_id)
     if client_id is not None:
         existing = Event.objects.filter(reservation=reservation, client_id=client_id).values_list("pk", flat=True).first()
@@ -288,6 +299,7 @@ def event_record(*, user, reservation_id: int, date: dt.date, quantity: Decimal,
     _check_recordable(reservation=reservation, content_id=content_id, day=date, quantity=quantity)
     prices = _priced(reservation=reservation, day=date, quantity=quantity)
     status = _status_for(reservation=reservation, day=date, quantity=quantity, voucher_share=prices["voucher_share"])
+    _check_over_grant_confirmed(status, over_grant_confirmed)
     event = Event(reservation=reservation, date=date, quantity=quantity, note=note, created_by=user, client_id=client_id,
                   **prices)
     _move(event, status)
@@ -297,8 +309,10 @@ def event_record(*, user, reservation_id: int, date: dt.date, quantity: Decimal,
 
 
 @transaction.atomic
-def event_update(*, user, event_id: int, date: dt.date, quantity: Decimal, note: str = "", content_id: int | None = None) -> Event:
-    """Change an event that is not yet settled; it is priced and checked again."""
+def event_update(*, user, event_id: int, date: dt.date, quantity: Decimal, note: str = "", content_id: int | None = None,
+                 over_grant_confirmed: bool = True) -> Event:
+    """Change an event that is not yet settled; it is priced and checked again
+    (``over_grant_confirmed`` as in ``event_record``)."""
     event = _locked_event(user, event_id)
     if not event.editable:
         raise DomainError("event_settled", _("Tilitettyä tapahtumaa ei voi enää muuttaa. Korjaus tehdään hyvityksellä."))
@@ -309,6 +323,7 @@ def event_update(*, user, event_id: int, date: dt.date, quantity: Decimal, note:
     status = _status_for(
         reservation=reservation, day=date, quantity=quantity, voucher_share=prices["voucher_share"], exclude_event_id=event.pk
     )
+    _check_over_grant_confirmed(status, over_grant_confirmed)
     event.date, event.quantity, event.note = date, quantity, note
     for name, value in prices.items():
         setattr(event, name, value)

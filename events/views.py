@@ -164,28 +164,18 @@ def event_create(request, reservation_id):
     form = EventForm(request.POST or None, reservation=reservation)
     if request.method == "POST" and form.is_valid():
         try:
-            if _needs_over_grant_warning(request.user, form, reservation_id=reservation.pk):
-                return _event_page(request, _attach_usage([reservation])[0], form=form, over_grant=True)
-            event = event_services.event_record(user=request.user, reservation_id=reservation.pk, **form.service_kwargs())
+            event = event_services.event_record(user=request.user, reservation_id=reservation.pk,
+                                                over_grant_confirmed=form.over_grant_confirmed, **form.service_kwargs())
         except DomainError as error:
+            if error.code == "over_grant_unconfirmed":  # warn, and offer "Kirjaa silti"
+                return _event_page(request, _attach_usage([reservation])[0], form=form, over_grant=True)
             form.add_error(None, error.message)
         else:
             return _done(request, reservation.pk, _saved_notice(event, _("Tapahtuma kirjattu.")), reservation=reservation)
     return _event_page(request, _attach_usage([reservation])[0], form=form)
 
 
-OVER_GRANT = gettext_lazy("Kirjaus ylittää myönnetyn määrän: menee palvelunjärjestäjän tarkastettavaksi.")
-
-
-def _needs_over_grant_warning(user, form, *, reservation_id, event_id=None) -> bool:
-    """Before saving: would the event go to the organiser's review (the service's own rule,
-    ``event_status_preview``), and has the user not yet confirmed it ("Kirjaa silti")?"""
-    if form.over_grant_confirmed:
-        return False
-    status = event_services.event_status_preview(
-        user=user, reservation_id=reservation_id, exclude_event_id=event_id, **form.service_kwargs()
-    )
-    return status == EventStatus.UNDER_REVIEW
+OVER_GRANT = event_services.OVER_GRANT
 
 
 def _saved_notice(event, notice) -> str:
@@ -205,10 +195,11 @@ def event_update(request, event_id):
     form = EventForm.for_event(event, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            if _needs_over_grant_warning(request.user, form, reservation_id=reservation.pk, event_id=event.pk):
-                return _event_page(request, reservation, form=form, event=event, over_grant=True)
-            saved = event_services.event_update(user=request.user, event_id=event.pk, **form.service_kwargs())
+            saved = event_services.event_update(user=request.user, event_id=event.pk,
+                                                over_grant_confirmed=form.over_grant_confirmed, **form.service_kwargs())
         except DomainError as error:
+            if error.code == "over_grant_unconfirmed":
+                return _event_page(request, reservation, form=form, event=event, over_grant=True)
             form.add_error(None, error.message)
         else:
             return _done(request, reservation.pk, _saved_notice(saved, _("Tapahtuma tallennettu.")))
