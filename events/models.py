@@ -110,6 +110,10 @@ class Event(models.Model):
             # The organiser's review queue, oldest first, walked from a keyset cursor; small,
             # since it holds only the events waiting for review.
             models.Index(fields=["date", "id"], condition=Q(status="under_review"), name="event_review_queue"),
+            # The same events by reservation: the organiser's "99+" badge counts them from the
+            # organiser's reservations (EXPLAIN: 10 ms reading every event of 513 reservations,
+            # 4 ms with this index).
+            models.Index(fields=["reservation"], condition=Q(status="under_review"), name="event_review_by_reservation"),
             # What a payment run pays: approved events, found per reservation without reading the
             # millions already settled or paid.
             models.Index(fields=["reservation", "date"], condition=Q(status="approved"), name="event_approved_idx"),
