@@ -629,10 +629,12 @@ class ScaleLoader:
         self.report("reservation plan", self.scalar("SELECT count(*) FROM scale_res"), began)
         self.run("reservations", f"""
             INSERT INTO reservations_reservation (id, event_text, terms_accepted, on_behalf, created_at, ended_on,
-                                                  created_by_id, provider_id, unit_id, voucher_id, voucher_content_id)
+                                                  created_by_id, provider_id, unit_id, voucher_id, voucher_content_id,
+                                                  organiser_id)
             SELECT id, event_text, true, on_behalf,
                    ((rs + TIME '09:00') AT TIME ZONE '{HELSINKI}') + ({h('i', 30)} % 480) * interval '1 minute',
-                   ended_on, created_by_id, provider_id, unit_id, {self.voucher_base} + i, voucher_content_id
+                   ended_on, created_by_id, provider_id, unit_id, {self.voucher_base} + i, voucher_content_id,
+                   organiser_id
             FROM scale_res ORDER BY i
         """)
 

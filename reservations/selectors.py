@@ -20,7 +20,7 @@ REGISTERS = ("voucher__service", "voucher_content__content", "provider", "unit",
 def reservations_for_user(user):
     """Provider users: their own provider's reservations. Organiser users: their organiser's. Others: none."""
     reservations = Reservation.objects.select_related(*JOINED).prefetch_related(*REGISTERS)
-    return permissions.scope(user, reservations, provider="provider", organiser="voucher__organiser")
+    return permissions.scope(user, reservations, provider="provider", organiser="organiser")
 
 
 def active_reservations_for_user(user, *, day=None):

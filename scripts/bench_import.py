@@ -87,8 +87,8 @@ def make_data(vouchers: int):
         for voucher in voucher_rows
     )
     Reservation.objects.bulk_create(
-        Reservation(voucher=voucher, voucher_content=granted, provider=provider, unit=unit, terms_accepted=True,
-                    created_by=user)
+        Reservation(voucher=voucher, organiser_id=voucher.organiser_id, voucher_content=granted, provider=provider,
+                    unit=unit, terms_accepted=True, created_by=user)
         for voucher, granted in zip(voucher_rows, contents, strict=True)
     )
     return user, [voucher.number for voucher in voucher_rows]
