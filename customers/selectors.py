@@ -19,7 +19,7 @@ def customerships_for_user(user):
     """Provider users: their own provider's customerships. Organiser users: all of their
     organiser's vouchers' customerships. Anyone else: none."""
     customerships = Customership.objects.select_related(*RELATED)
-    return permissions.scope(user, customerships, provider="provider", organiser="voucher__organiser")
+    return permissions.scope(user, customerships, provider="provider", organiser="organiser")
 
 
 def customerships_for_organiser(user):
@@ -152,7 +152,7 @@ def customerships_valid_in_month(
     first_value, last_value = Value(first, output_field=DateField()), Value(last, output_field=DateField())
     customerships = Customership.objects.all()
     if organiser_id is not None:
-        customerships = customerships.filter(voucher__organiser_id=organiser_id)
+        customerships = customerships.filter(organiser_id=organiser_id)
     if provider_id is not None:
         customerships = customerships.filter(provider_id=provider_id)
     return (

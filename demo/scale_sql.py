@@ -761,9 +761,10 @@ class ScaleLoader:
         self.run("customerships", f"""
             INSERT INTO customers_customership (id, start_date, end_date, locked_until, approvals_accepted, created_at,
                                                 on_behalf, reason, created_by_id, office_id, provider_id,
-                                                transferred_from_id, voucher_id)
-            SELECT id, start_date, end_date, locked_until, true, created_at, on_behalf, reason, created_by_id, office_id,
-                   provider_id, transferred_from_id, voucher_id FROM (
+                                                transferred_from_id, voucher_id, organiser_id)
+            SELECT rows.id, rows.start_date, rows.end_date, rows.locked_until, true, rows.created_at, rows.on_behalf,
+                   rows.reason, rows.created_by_id, rows.office_id, rows.provider_id, rows.transferred_from_id,
+                   rows.voucher_id, voucher.organiser_id FROM (
               SELECT {base} + 2 * i AS id, start_date, ({second_start}) - 1 AS end_date, locked_until,
                      ((start_date + TIME '10:00') AT TIME ZONE '{HELSINKI}') AS created_at, false AS on_behalf, '' AS reason,
                      res_user_id AS created_by_id, office_id, provider_id, NULL::bigint AS transferred_from_id,
@@ -780,7 +781,7 @@ class ScaleLoader:
               JOIN scale_org o ON o.idx = c.org_idx
               CROSS JOIN LATERAL (SELECT {second_start} AS day) s
               WHERE second_kind IS NOT NULL
-            ) rows ORDER BY id
+            ) rows JOIN vouchers_voucher voucher ON voucher.id = rows.voucher_id ORDER BY rows.id
         """)
 
     # The audit log ----------------------------------------------------------------------------------------

@@ -223,7 +223,7 @@ def expected_for_user(user, *, day: dt.date) -> ExpectedMonth:
     capitation = {
         row["organiser"]: row
         for row in customerships.order_by()
-        .values(organiser=F("voucher__organiser_id"))
+        .values("organiser")
         .annotate(
             count=Count("pk"),
             unpriced=Count("pk", filter=Q(fee__isnull=True)),

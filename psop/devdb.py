@@ -167,7 +167,12 @@ def _configure(conn) -> bool:
             changed = True
     if changed:
         conn.execute("SELECT pg_reload_conf()")
-    return bool(conn.execute("SELECT bool_or(pending_restart) FROM pg_settings").fetchone()[0])
+    # Compared with the running value, not pg_settings.pending_restart: the reload above is
+    # asynchronous, and this backend may not have seen it yet.
+    wanted = server_settings()["shared_buffers"]
+    return not conn.execute(
+        "SELECT pg_size_bytes(current_setting('shared_buffers')) = pg_size_bytes(%s)", [wanted]
+    ).fetchone()[0]
 
 
 def _restart(pgdata: Path) -> None:
