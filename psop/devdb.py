@@ -234,6 +234,9 @@ def run_with_database(command: list[str]) -> int:
         env["DATABASE_URL"], env["DATABASE_OWNER_URL"] = urls[APP_ROLE], urls[OWNER_ROLE]
     process = subprocess.Popen(command, env=env)
     interrupted = False
+    # A plain kill (SIGTERM, e.g. from a process manager) is passed on to the command, which then
+    # ends as it does on Ctrl-C; the database is stopped after it as below.
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: process.send_signal(signal.SIGTERM))
     try:
         while True:
             try:
@@ -244,6 +247,7 @@ def run_with_database(command: list[str]) -> int:
                 interrupted = True
                 process.send_signal(signal.SIGINT)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if started_here:
             stop()
             print("PSOP: embedded PostgreSQL stopped.", file=sys.stderr)
