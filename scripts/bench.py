@@ -189,6 +189,10 @@ def pages(rounds: int) -> list[Page]:
         Page("Palveluvaraukset (provider)", "tuottaja", "/palveluvaraukset/"),
         Page("Palveluvaraukset (organiser)", "jarjestaja", "/palveluvaraukset/"),
         Page("Palveluvaraukset search by name", "tuottaja", f"/palveluvaraukset/?{urlencode({'haku': name})}"),
+        # Not in issue 10's table, but what an organiser's staff do every day: find a customer by
+        # name among the organiser's reservations, and the events waiting for their review.
+        Page("search by name (organiser)", "jarjestaja", f"/palveluvaraukset/?{urlencode({'haku': name})}"),
+        Page("Tarkastettavat (organiser)", "jarjestaja", "/tapahtumat/tarkastettavat/"),
         Page("Ostovoimat (provider)", "tuottaja", "/ostovoimat/"),
         Page("Ostovoimat (organiser)", "jarjestaja", "/ostovoimat/"),
         Page("Saldo-ostovoimat", "tuottaja", "/saldo-ostovoimat/"),
