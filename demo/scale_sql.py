@@ -664,14 +664,14 @@ class ScaleLoader:
         self.run("events", f"""
             INSERT INTO reservations_event (id, date, quantity, unit_price, total, voucher_share, customer_share, status,
                                             note, review_reason, reason_code, explanation, created_at, updated_at,
-                                            created_by_id, credit_of_id, reservation_id)
+                                            created_by_id, credit_of_id, reservation_id, organiser_id)
             SELECT {self.first_event_id} - 1 + row_number() OVER (ORDER BY d, id, e), d, q, up, total, vs, total - vs, st,
                    CASE WHEN {h('e', 35)} % 8 = 0 THEN {self.pick(notes, 'e', 36)} ELSE '' END,
                    CASE WHEN st = 'rejected' THEN {self.pick(rejected, 'e', 37)} ELSE '' END,
                    '', '', created_at,
                    CASE WHEN st IN ('paid', 'settled') THEN least(created_at + interval '35 days', {self.now_ts})
                         ELSE created_at END,
-                   event_user_id, NULL, id
+                   event_user_id, NULL, id, organiser_id
             FROM (
               SELECT z.*, CASE WHEN kind IN ('home', 'cleaning') THEN least(total, round(q * unit_value, 2)) ELSE total END AS vs
               FROM (
@@ -681,7 +681,7 @@ class ScaleLoader:
                   SELECT x.*, {quantity} AS q, CASE WHEN d >= cut THEN p_new ELSE p_old END AS up,
                          {status} AS st
                   FROM (
-                    SELECT r.id, r.kind, r.second, r.event_user_id, r.cut, r.p_old, r.p_new,
+                    SELECT r.id, r.organiser_id, r.kind, r.second, r.event_user_id, r.cut, r.p_old, r.p_new,
                            CASE r.second WHEN 1 THEN 38.00 ELSE CASE r.kind WHEN 'home' THEN 30.00 WHEN 'cleaning' THEN 45.00 END END
                              AS unit_value,
                            r.i * 128 + j AS e,
@@ -708,12 +708,12 @@ class ScaleLoader:
         self.run("credits", f"""
             INSERT INTO reservations_event (date, quantity, unit_price, total, voucher_share, customer_share, status,
                                             note, review_reason, reason_code, explanation, created_at, updated_at,
-                                            created_by_id, credit_of_id, reservation_id)
+                                            created_by_id, credit_of_id, reservation_id, organiser_id)
             SELECT e.date, -e.quantity, e.unit_price, -e.total, -e.voucher_share, -e.customer_share, 'approved', '', '',
                    {self.pick([code for code, _t in reasons], 'e.id', 41)}, {self.pick([t for _c, t in reasons], 'e.id', 41)},
                    least(e.created_at + (20 + {h('e.id', 42)} % 40) * interval '1 day', {self.now_ts}),
                    least(e.created_at + (20 + {h('e.id', 42)} % 40) * interval '1 day', {self.now_ts}),
-                   o.user_id, e.id, e.reservation_id
+                   o.user_id, e.id, e.reservation_id, e.organiser_id
             FROM reservations_event e
             JOIN scale_res r ON r.id = e.reservation_id
             JOIN scale_org o ON o.idx = r.org_idx

@@ -419,7 +419,8 @@ def _checked_event(*, user, reservation, data, prices, usage) -> Event:
     priced = _priced(reservation=reservation, day=day, quantity=quantity, price_lookup=prices)
     status = _status_for(reservation=reservation, day=day, quantity=quantity, voucher_share=priced["voucher_share"],
                          usage_lookup=usage)
-    event = Event(reservation=reservation, date=day, quantity=quantity, note=data["lisatieto"], created_by=user, **priced)
+    event = Event(reservation=reservation, organiser_id=reservation.organiser_id, date=day, quantity=quantity,
+                  note=data["lisatieto"], created_by=user, **priced)
     _move(event, status)
     _fields_valid(event)
     return event

@@ -17,7 +17,7 @@ from vouchers.selectors import price_items_valid_on
 def events_for_user(user):
     """Provider users: their own provider's events. Organiser users: their organiser's. Others: none."""
     events = Event.objects.select_related("reservation__voucher__customer", "reservation__provider")
-    return permissions.scope(user, events, provider="reservation__provider", organiser="reservation__organiser")
+    return permissions.scope(user, events, provider="reservation__provider", organiser="organiser")
 
 
 def reservations_with_prices(user, *, kinds, day: dt.date | None = None):

@@ -239,7 +239,7 @@ def _save(event: Event) -> None:
     queries. A violation (a bug, or a race past the reservation's lock) is refused in Finnish and
     the service's transaction rolls back."""
     try:
-        event.full_clean(exclude=["reservation", "created_by", "credit_of"], validate_constraints=False)
+        event.full_clean(exclude=["reservation", "organiser", "created_by", "credit_of"], validate_constraints=False)
     except ValidationError as error:
         raise DomainError("invalid", " ".join(error.messages)) from error
     try:
@@ -300,8 +300,8 @@ def event_record(*, user, reservation_id: int, date: dt.date, quantity: Decimal,
     prices = _priced(reservation=reservation, day=date, quantity=quantity)
     status = _status_for(reservation=reservation, day=date, quantity=quantity, voucher_share=prices["voucher_share"])
     _check_over_grant_confirmed(status, over_grant_confirmed)
-    event = Event(reservation=reservation, date=date, quantity=quantity, note=note, created_by=user, client_id=client_id,
-                  **prices)
+    event = Event(reservation=reservation, organiser_id=reservation.organiser_id, date=date, quantity=quantity, note=note,
+                  created_by=user, client_id=client_id, **prices)
     _move(event, status)
     _save(event)
     _log(user=user, event=event, action="record", changes={k: [None, v] for k, v in _snapshot(event).items()})
@@ -417,6 +417,7 @@ def event_credit(*, user, event_id: int, reason_code: str, explanation: str, qua
         )
     credit = Event(
         reservation=original.reservation,
+        organiser_id=original.organiser_id,
         date=original.date,
         quantity=-quantity,
         unit_price=original.unit_price,

@@ -118,7 +118,7 @@ def check_priced(cursor) -> None:
 def payable_events(*, organiser_id: int, last_day: dt.date):
     """Approved events of the organiser's vouchers on or before ``last_day`` that no line pays
     (credits too: they deduct)."""
-    return unpaid_approved_events().filter(reservation__organiser_id=organiser_id, date__lte=last_day)
+    return unpaid_approved_events().filter(organiser_id=organiser_id, date__lte=last_day)
 
 
 def add_events(cursor, *, run) -> None:

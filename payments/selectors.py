@@ -235,7 +235,7 @@ def expected_for_user(user, *, day: dt.date) -> ExpectedMonth:
         for row in unpaid_approved_events()
         .filter(reservation__provider_id=provider_id, date__gte=first, date__lte=day)
         .order_by()
-        .values(organiser=F("reservation__organiser_id"))
+        .values("organiser")
         .annotate(count=Count("pk"), amount=Sum("voucher_share"))
     }
     organisers = Organiser.objects.in_bulk(capitation.keys() | events.keys())
