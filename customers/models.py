@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.db import date_range, ordered_range_check
-from organisations.models import Office, Organiser, Provider
+from organisations.models import CopiesOrganiser, Office, Provider
 from vouchers.models import Voucher, end_with_voucher, open_through_q
 
 
@@ -21,16 +21,9 @@ class CustomershipQuerySet(models.QuerySet):
         )
 
 
-class Customership(models.Model):
+class Customership(CopiesOrganiser):
     voucher = models.ForeignKey(Voucher, models.PROTECT, related_name="customerships", verbose_name=_("ostovoima"))
     provider = models.ForeignKey(Provider, models.PROTECT, related_name="customerships", verbose_name=_("palveluntuottaja"))
-    # The voucher's organiser, copied as on reservations (customers/0003: a composite foreign key
-    # keeps it the voucher's; save() fills it): a payment run's capitation finds the organiser's
-    # customerships by index instead of reading all of them.
-    organiser = models.ForeignKey(
-        Organiser, models.PROTECT, related_name="+", verbose_name=_("palvelunjärjestäjä"), editable=False,
-        db_index=False,
-    )
     office = models.ForeignKey(Office, models.PROTECT, related_name="customerships", verbose_name=_("toimipaikka"))
     start_date = models.DateField(_("alkaa"))
     end_date = models.DateField(_("päättyy"), null=True, blank=True)
@@ -43,6 +36,8 @@ class Customership(models.Model):
         "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("siirretty asiakkuudesta")
     )
     reason = models.TextField(_("peruste"), max_length=2000, blank=True)
+
+    organiser_from = "voucher"
 
     objects = CustomershipQuerySet.as_manager()
 
@@ -72,10 +67,6 @@ class Customership(models.Model):
     def __str__(self):
         return f"{self.voucher} – {self.provider} / {self.office}"
 
-    def save(self, *args, **kwargs):
-        if self.organiser_id is None and self.voucher_id is not None:
-            self.organiser_id = self.voucher.organiser_id
-        super().save(*args, **kwargs)
 
     @property
     def effective_end(self) -> dt.date | None:

@@ -217,9 +217,8 @@ def customership_create(
                   request=request)
     customership = _save_new(
         Customership(
-            voucher=voucher, organiser_id=voucher.organiser_id, provider=provider, office=office,
-            start_date=start_date, end_date=end_date, locked_until=locked_until, approvals_accepted=True,
-            created_by=user, on_behalf=on_behalf,
+            voucher=voucher, provider=provider, office=office, start_date=start_date, end_date=end_date,
+            locked_until=locked_until, approvals_accepted=True, created_by=user, on_behalf=on_behalf,
         )
     )
     _audit(user=user, customership=customership, request=request, code="customership_created",
@@ -274,9 +273,9 @@ def customership_transfer(
     old.save(update_fields=["end_date"])
     new = _save_new(
         Customership(
-            voucher=voucher, organiser_id=voucher.organiser_id, provider=provider, office=office,
-            start_date=start_date, end_date=end_date, locked_until=locked_until, approvals_accepted=True,
-            created_by=user, on_behalf=True, transferred_from=old, reason=reason,
+            voucher=voucher, provider=provider, office=office, start_date=start_date, end_date=end_date,
+            locked_until=locked_until, approvals_accepted=True, created_by=user, on_behalf=True,
+            transferred_from=old, reason=reason,
         )
     )
     _audit(user=user, customership=new, request=request, code="customership_transferred",

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from organisations.models import CopiesOrganiser
 from reservations.models import Reservation
 
 
@@ -62,19 +63,14 @@ class CreditReason(models.TextChoices):
     OTHER = "other", _("Muu syy")
 
 
-class Event(models.Model):
+class Event(CopiesOrganiser):
     """A recorded delivery of service, priced from the provider's price list on its date."""
+
+    organiser_from = "reservation"
 
     # Indexed by (reservation, date) below; the foreign key adds no index of its own.
     reservation = models.ForeignKey(
         Reservation, models.PROTECT, related_name="events", verbose_name=_("palveluvaraus"), db_index=False
-    )
-    # The reservation's organiser, copied (events/0008: a composite foreign key (reservation,
-    # organiser) -> reservation (id, organiser) keeps it the reservation's; save() fills it): the
-    # organiser's review queue and a payment run's events are found by index, within the organiser.
-    organiser = models.ForeignKey(
-        "organisations.Organiser", models.PROTECT, related_name="+", verbose_name=_("palvelunjärjestäjä"),
-        editable=False, db_index=False,
     )
     date = models.DateField(_("päivämäärä"))
     quantity = models.DecimalField(_("määrä"), max_digits=10, decimal_places=2)
@@ -168,11 +164,6 @@ class Event(models.Model):
     @property
     def creditable(self) -> bool:
         return not self.is_credit and self.status in EventStatus.creditable()
-
-    def save(self, *args, **kwargs):
-        if self.organiser_id is None and self.reservation_id is not None:
-            self.organiser_id = self.reservation.organiser_id
-        super().save(*args, **kwargs)
 
 
 class EventChange(models.Model):

@@ -239,14 +239,14 @@ def _save(event: Event) -> None:
     queries. A violation (a bug, or a race past the reservation's lock) is refused in Finnish and
     the service's transaction rolls back."""
     try:
-        event.full_clean(exclude=["reservation", "organiser", "created_by", "credit_of"], validate_constraints=False)
+        event.full_clean(exclude=["reservation", "created_by", "credit_of"], validate_constraints=False)
     except ValidationError as error:
         raise DomainError("invalid", " ".join(error.messages)) from error
     try:
         event.save()
     except IntegrityError as error:
         if getattr(error.__cause__, "diag", None) and error.__cause__.diag.constraint_name == CLIENT_ID_ONCE:
-            raise DomainError("already_recorded", _("Tapahtuma on jo kirjattu tällä tunnisteella.")) from error
+            raise _already_recorded(None) from error
         raise DomainError("invalid", _("Tapahtuman tiedot eivät kelpaa. Tarkista päivämäärä, määrä ja hinnat.")) from error
 
 
@@ -279,7 +279,7 @@ def _check_over_grant_confirmed(status: str, confirmed: bool) -> None:
         raise DomainError("over_grant_unconfirmed", str(OVER_GRANT))
 
 
-def _already_recorded(event_id: int) -> DomainError:
+def _already_recorded(event_id: int | None) -> DomainError:
     return DomainError("already_recorded", _("Tapahtuma on jo kirjattu tällä tunnisteella."), event_id=event_id)
 
 
@@ -300,8 +300,8 @@ def event_record(*, user, reservation_id: int, date: dt.date, quantity: Decimal,
     prices = _priced(reservation=reservation, day=date, quantity=quantity)
     status = _status_for(reservation=reservation, day=date, quantity=quantity, voucher_share=prices["voucher_share"])
     _check_over_grant_confirmed(status, over_grant_confirmed)
-    event = Event(reservation=reservation, organiser_id=reservation.organiser_id, date=date, quantity=quantity, note=note,
-                  created_by=user, client_id=client_id, **prices)
+    event = Event(reservation=reservation, date=date, quantity=quantity, note=note, created_by=user, client_id=client_id,
+                  **prices)
     _move(event, status)
     _save(event)
     _log(user=user, event=event, action="record", changes={k: [None, v] for k, v in _snapshot(event).items()})
@@ -417,7 +417,6 @@ def event_credit(*, user, event_id: int, reason_code: str, explanation: str, qua
         )
     credit = Event(
         reservation=original.reservation,
-        organiser_id=original.organiser_id,
         date=original.date,
         quantity=-quantity,
         unit_price=original.unit_price,

@@ -139,7 +139,7 @@ def _event_page(request, reservation, *, form, event=None, notice="", over_grant
         "event": event,
         "events": reservation_events(reservation),
         "notice": notice,
-        "over_grant": OVER_GRANT if over_grant else "",
+        "over_grant": event_services.OVER_GRANT if over_grant else "",
     }
     return render_page(request, "events/event_form.html", context)
 
@@ -173,9 +173,6 @@ def event_create(request, reservation_id):
         else:
             return _done(request, reservation.pk, _saved_notice(event, _("Tapahtuma kirjattu.")), reservation=reservation)
     return _event_page(request, _attach_usage([reservation])[0], form=form)
-
-
-OVER_GRANT = event_services.OVER_GRANT
 
 
 def _saved_notice(event, notice) -> str:

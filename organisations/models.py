@@ -24,6 +24,38 @@ class Organiser(models.Model):
         return self.name
 
 
+class CopiesOrganiser(models.Model):
+    """A row that carries its parent's organiser (``organiser_from``: "voucher" or "reservation"),
+    so that an organiser's rows are found by index within the organiser (its lists, its review
+    queue, its payment runs; the distribution column Citus would use). A composite foreign key
+    (parent, organiser) -> parent (id, organiser) ON UPDATE CASCADE keeps the copy equal to the
+    parent's (reservations/0005, customers/0003, events/0008). Filled from the parent when the
+    row is validated or saved; a bulk insert sets it itself."""
+
+    organiser_from: str
+
+    organiser = models.ForeignKey(
+        Organiser, models.PROTECT, related_name="+", verbose_name=_("palvelunjärjestäjä"), editable=False,
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    def _copy_organiser(self) -> None:
+        if self.organiser_id is None and getattr(self, f"{self.organiser_from}_id") is not None:
+            self.organiser_id = getattr(self, self.organiser_from).organiser_id
+
+    def clean_fields(self, exclude=None):
+        # Not validated with a query of its own: it is the parent's, and the database keeps it so.
+        self._copy_organiser()
+        super().clean_fields(exclude={*(exclude or ()), "organiser"})
+
+    def save(self, *args, **kwargs):
+        self._copy_organiser()
+        super().save(*args, **kwargs)
+
+
 class Provider(models.Model):
     name = models.CharField(_("nimi"), max_length=200)
     business_id = models.CharField(_("Y-tunnus"), max_length=9, unique=True, validators=[validate_business_id])

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Organiser, Provider, ProviderUnit
+from organisations.models import CopiesOrganiser, Provider, ProviderUnit
 from vouchers.models import Voucher, VoucherContent, end_with_voucher, open_through_q
 
 
@@ -18,7 +18,7 @@ class ReservationQuerySet(models.QuerySet):
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day)).filter(open_through_q(day))
 
 
-class Reservation(models.Model):
+class Reservation(CopiesOrganiser):
     """A provider's booking of one voucher, for one of its contents. A voucher is reserved once."""
 
     voucher = models.OneToOneField(Voucher, models.PROTECT, related_name="reservation", verbose_name=_("ostovoima"))
@@ -26,14 +26,6 @@ class Reservation(models.Model):
         VoucherContent, models.PROTECT, related_name="reservations", verbose_name=_("palvelusisältö")
     )
     provider = models.ForeignKey(Provider, models.PROTECT, related_name="reservations", verbose_name=_("palveluntuottaja"))
-    # The voucher's organiser, copied so that an organiser's reservations (its lists, its payment
-    # runs, its review queue) are found by index instead of through every voucher; a composite
-    # foreign key (voucher, organiser) -> voucher (id, organiser) keeps it the voucher's
-    # (reservations/0005), and save() fills it. It is also the distribution column Citus would use.
-    organiser = models.ForeignKey(
-        Organiser, models.PROTECT, related_name="+", verbose_name=_("palvelunjärjestäjä"), editable=False,
-        db_index=False,
-    )
     unit = models.ForeignKey(ProviderUnit, models.PROTECT, related_name="reservations", verbose_name=_("palveluntuottajaosa"))
     event_text = models.TextField(_("tapahtumavaraus"), max_length=2000, blank=True)
     terms_accepted = models.BooleanField(_("sopimusehdot hyväksytty"))
@@ -43,6 +35,8 @@ class Reservation(models.Model):
     )
     created_at = models.DateTimeField(_("tehty"), auto_now_add=True)
     ended_on = models.DateField(_("päättynyt"), null=True, blank=True)
+
+    organiser_from = "voucher"
 
     objects = ReservationQuerySet.as_manager()
 
@@ -64,10 +58,6 @@ class Reservation(models.Model):
     def __str__(self):
         return f"{self.voucher} – {self.provider}"
 
-    def save(self, *args, **kwargs):
-        if self.organiser_id is None and self.voucher_id is not None:
-            self.organiser_id = self.voucher.organiser_id
-        super().save(*args, **kwargs)
 
     @property
     def effective_end(self) -> dt.date | None:

@@ -198,7 +198,6 @@ def reservation_create(
     event_text = _checked_event_text(event_text)
     reservation = Reservation(
         voucher=voucher,
-        organiser_id=voucher.organiser_id,
         voucher_content=voucher_content,
         provider=provider,
         unit=unit,
