@@ -163,24 +163,6 @@ def _status_for(
     return EventStatus.UNDER_REVIEW
 
 
-@transaction.atomic
-def event_status_preview(
-    *, user, reservation_id: int, date: dt.date, quantity: Decimal, content_id: int | None = None,
-    note: str = "", exclude_event_id: int | None = None,
-) -> str:
-    """The status ``event_record`` (or ``event_update`` of ``exclude_event_id``) would give this
-    recording now, without writing anything: the same checks, prices and over-grant rule
-    (``_status_for``), so that the form can warn before saving that the event goes to the
-    organiser's review. Raises the same DomainError as the recording would."""
-    reservation = _locked_reservation(user, reservation_id)
-    _check_recordable(reservation=reservation, content_id=content_id, day=date, quantity=quantity)
-    prices = _priced(reservation=reservation, day=date, quantity=quantity)
-    return _status_for(
-        reservation=reservation, day=date, quantity=quantity, voucher_share=prices["voucher_share"],
-        exclude_event_id=exclude_event_id,
-    )
-
-
 # --- history -------------------------------------------------------------------------------------
 
 

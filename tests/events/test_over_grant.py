@@ -1,13 +1,15 @@
 """Issue 13, item 13: recording past what was granted warns before saving and says so after.
 
-The warning asks the service's own rule (``events.services.event_status_preview``, the same
-``_status_for`` that sends an event to review), so the two cannot disagree."""
+The warning is the service's own refusal (``event_record(over_grant_confirmed=False)`` raises
+``over_grant_unconfirmed`` by the same ``_status_for`` that sends an event to review), so the two
+cannot disagree."""
 
 from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
 
+from core.errors import DomainError
 from events import services
 from events.models import Event, EventStatus
 from tests.events.scenarios import days_ago, priced_reservation
@@ -31,22 +33,24 @@ def post_event(client, reservation, *, quantity, confirm=False, url=None, **head
     return client.post(url or reverse("events:create", args=[reservation.pk]), data, **headers)
 
 
-def test_event_status_preview__within_the_grant__approved_and_nothing_written():
+def test_record_unconfirmed__within_the_grant__approved():
     reservation = priced_reservation(quantity=D("10"))
-    status = services.event_status_preview(
-        user=reservation.created_by, reservation_id=reservation.pk, date=days_ago(1), quantity=D("10"))
-    assert status == EventStatus.APPROVED
-    assert not Event.objects.exists()
+    event = services.event_record(user=reservation.created_by, reservation_id=reservation.pk, date=days_ago(1),
+                                  quantity=D("10"), over_grant_confirmed=False)
+    assert event.status == EventStatus.APPROVED
 
 
-def test_event_status_preview__past_the_grant__under_review_as_event_record_decides():
+def test_record_unconfirmed__past_the_grant__refused_and_nothing_written_then_confirmed_goes_to_review():
     reservation = priced_reservation(quantity=D("10"))
     EventFactory(reservation=reservation, quantity=D("9"))
     user = reservation.created_by
-    preview = services.event_status_preview(user=user, reservation_id=reservation.pk, date=days_ago(1), quantity=D("2"))
+    with pytest.raises(DomainError) as refused:
+        services.event_record(user=user, reservation_id=reservation.pk, date=days_ago(1), quantity=D("2"),
+                              over_grant_confirmed=False)
+    assert refused.value.code == "over_grant_unconfirmed"
     assert not Event.objects.filter(quantity=D("2")).exists()
     recorded = services.event_record(user=user, reservation_id=reservation.pk, date=days_ago(1), quantity=D("2"))
-    assert preview == recorded.status == EventStatus.UNDER_REVIEW
+    assert recorded.status == EventStatus.UNDER_REVIEW
 
 
 def test_record__past_the_grant__warned_before_saving_and_nothing_written(login):
