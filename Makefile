@@ -38,8 +38,12 @@ browser:
 run: install
 	$(PY) -m psop.devdb exec -- $(PY) scripts/serve.py $(HOST):$(PORT)
 
+# The tests run in parallel (pytest-xdist, one process per core, at most 4, each with its own test
+# database; a module stays on one process); TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 test: install-test
-	PSOP_PGDATA=$(CURDIR)/.pgdata-test $(PY) -m psop.devdb exec -- $(PY) -m pytest $(PYTEST_ARGS)
+	PSOP_PGDATA=$(CURDIR)/.pgdata-test $(PY) -m psop.devdb exec -- $(PY) -m pytest \
+	  $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --maxprocesses=4 --dist loadfile) $(PYTEST_ARGS)
 
 migrate: install
 	$(PY) manage.py migrate

@@ -70,8 +70,14 @@ def login(client):
     return _login
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module. Per module, not per session: while Playwright's sync API is
+    started, its event loop counts as running in the test thread, and code that calls
+    ``async_to_sync`` (procrastinate deferring a job) refuses to run there. pytest-django runs a
+    module's browser tests (transactional) after its other tests, so with the browser stopped at
+    the module's end no other module's test runs beside the loop, in whatever order pytest-xdist
+    hands the modules to a worker."""
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
