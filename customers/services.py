@@ -41,10 +41,20 @@ def _check_dates(*, voucher, start_date, end_date, locked_until):
         raise DomainError("lock_before_start", _("Aikarajaus ei voi päättyä ennen asiakkuuden alkua."))
 
 
+# Rows the services have already read (and locked): no existence query for each on validation.
+_READ_BY_THE_SERVICE = ["voucher", "provider", "office", "created_by", "transferred_from"]
+
+
 def _save_new(customership: Customership) -> Customership:
-    """full_clean, then insert; a customership that slipped in meanwhile hits the constraint."""
+    """Validate, then insert; a customership that slipped in meanwhile hits the constraint.
+
+    The fields are validated, and the overlap (the exclusion constraint) is asked before the
+    insert for its message. The check constraints are left to the database: the services have
+    checked the dates and approvals already, in Finnish (``_check_dates``), and validating each
+    would cost a query and a savepoint."""
     try:
-        customership.full_clean()
+        customership.full_clean(exclude=_READ_BY_THE_SERVICE, validate_constraints=False)
+        _NO_OVERLAP.validate(Customership, customership)
         with transaction.atomic():
             customership.save()
     except ValidationError as error:

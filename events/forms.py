@@ -30,6 +30,11 @@ class EventForm(forms.Form):
         self.fields["sisalto"].queryset = VoucherContent.objects.filter(pk=reservation.voucher_content_id).select_related("content")
         self.fields["sisalto"].label_from_instance = lambda row: row.content.name
         self.fields["sisalto"].initial = reservation.voucher_content_id
+        # The one option, from the reservation already loaded: rendering the select would otherwise
+        # query the queryset twice (Select.use_required_attribute and the options). Validation still
+        # checks a posted content against the queryset.
+        content = reservation.voucher_content
+        self.fields["sisalto"].widget.choices = [(content.pk, content.content.name)]
         self.fields["paivamaara"].initial = today()
         if reservation.voucher.kind == VoucherKind.BALANCE:
             self.fields["maara"].label = _("Summa (€)")

@@ -48,9 +48,12 @@ def _euros(value: Decimal) -> str:
 
 
 def _locked_reservation(user, reservation_id: int) -> Reservation:
+    """The reservation locked, with what the checks and the pricing read joined to it (not the
+    registers a page shows it with: five queries fewer for each recording)."""
     reservation = (
         reservations_for_user(user)
-        .select_related("voucher__organiser")
+        .prefetch_related(None)
+        .select_related("voucher__organiser", "voucher_content__content")
         .select_for_update(of=("self",))
         .filter(pk=reservation_id)
         .first()
