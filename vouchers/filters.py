@@ -67,8 +67,10 @@ def organiser_provider_choices(user):
 
 
 def choice_filter(label, *, field_name, queryset=None, method=None):
-    """A select with "Kaikki" first; an id that is not among the choices is the form's message."""
+    """A select with "Kaikki" first; an id that is not among the choices is the form's message.
+    The choices (providers, services) show as their name."""
     return django_filters.ModelChoiceFilter(
-        label=label, field_name=field_name, queryset=queryset, method=method, empty_label=_("Kaikki"), widget=QuickSelect,
+        label=label, field_name=field_name, queryset=queryset, method=method, empty_label=_("Kaikki"),
+        widget=QuickSelect(label_field="name"),
         error_messages={"invalid_choice": _("Valitse vaihtoehto luettelosta.")},
     )
