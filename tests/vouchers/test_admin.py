@@ -75,3 +75,19 @@ def test_admin__customer_list_shows_henkilotunnus_masked(admin_client):
     customer = Customer.objects.get(vouchers__number="1001")
     body = admin_client.get(reverse("admin:vouchers_customer_changelist"), {"q": "Virtanen"}).content.decode()
     assert customer.masked_henkilotunnus in body and customer.henkilotunnus not in body
+
+
+def test_admin__vouchers_and_events_have_no_bulk_actions__a_posted_delete_selected_deletes_nothing(admin_client):
+    """Vouchers are closed and events credited through the services; neither is deleted a page at
+    a time (and the lists of millions carry no checkbox per row)."""
+    from events.models import Event
+    from tests.factories import EventFactory, VoucherFactory
+    from vouchers.models import Voucher
+
+    voucher, event = VoucherFactory(), EventFactory()
+    for model, row in ((Voucher, voucher), (Event, event)):
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        html = admin_client.get(url).content.decode()
+        assert 'name="_selected_action"' not in html and 'name="action"' not in html
+        admin_client.post(url, {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"})
+        assert model.objects.filter(pk=row.pk).exists()
