@@ -123,3 +123,21 @@ class PaymentLine(models.Model):
                 condition=Q(for_month__isnull=True) | Q(for_month__day=1), name="paymentline_for_month_first_day"
             ),
         ]
+
+
+class CapitationPriceKey(models.Model):
+    """Not a table: the name of a run's common table expression (``payments.computation``) holding
+    the distinct (provider, organiser, service, monthly content, first valid day) of the month's
+    customerships, so that the ORM writes the price lookup (``payments.selectors.monthly_fee``)
+    once per key instead of once per customership (7,521 customerships, 333 keys in a county)."""
+
+    pk = models.CompositePrimaryKey("provider", "organiser", "service", "content", "first_day")
+    provider = models.ForeignKey(Provider, models.DO_NOTHING, db_constraint=False, related_name="+")
+    organiser = models.ForeignKey(Organiser, models.DO_NOTHING, db_constraint=False, related_name="+")
+    service = models.ForeignKey("vouchers.Service", models.DO_NOTHING, db_constraint=False, related_name="+")
+    content = models.ForeignKey("vouchers.ServiceContent", models.DO_NOTHING, db_constraint=False, related_name="+")
+    first_day = models.DateField()
+
+    class Meta:
+        managed = False
+        db_table = "payment_capitation_price_keys"

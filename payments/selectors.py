@@ -14,7 +14,7 @@ from customers.selectors import customerships_valid_in_month
 from events.models import Event, EventStatus
 from organisations import permissions
 from organisations.models import Organiser
-from payments.models import Payment, PaymentLine, PaymentRun
+from payments.models import CapitationPriceKey, Payment, PaymentLine, PaymentRun
 from vouchers.models import ContentUnit, VoucherContent
 from vouchers.selectors import price_items_valid_on
 
@@ -157,26 +157,45 @@ def pro_rata_fee_sql(fee: str, days: str) -> str:
     return f"ROUND({fee} * {days} / %s::numeric, 2)"
 
 
-def with_monthly_fee(customerships):
-    """``customerships_valid_in_month`` rows with ``fee``: the monthly fee as a payment run prices it
-    (``payments.computation.capitation_due``): the voucher's monthly content at the price the
-    provider's price list has on the customership's first valid day in the month; None when the
-    voucher has no monthly content or the provider no valid price."""
+def monthly_fee(*, day, content, provider, organiser, service) -> Subquery:
+    """THE monthly fee of a customership: the unit price of the voucher's monthly ``content`` in
+    the ``provider``'s price list under its agreement with the ``organiser`` for the ``service``,
+    valid on ``day`` (the customership's first valid day in the month); NULL without one. The
+    arguments are ``OuterRef``s of the query it is annotated on."""
+    fee = price_items_valid_on(day, content=content, provider=provider, organiser=organiser, service=service)
+    return Subquery(fee.order_by("pk").values("unit_price")[:1], output_field=MONEY)
+
+
+def with_monthly_content(customerships):
+    """``monthly_content``: the voucher's content priced by the month (the first, if several)."""
     monthly_content = (
         VoucherContent.objects.filter(voucher=OuterRef("voucher"), content__unit=ContentUnit.MONTH)
         .order_by("pk")
         .values("content")[:1]
     )
-    fee = price_items_valid_on(
-        OuterRef("first_day"),
-        content=OuterRef("monthly_content"),
-        provider=OuterRef("provider"),
-        organiser=OuterRef("voucher__organiser"),
-        service=OuterRef("voucher__service"),
-    ).order_by("pk").values("unit_price")[:1]
-    return customerships.annotate(monthly_content=Subquery(monthly_content)).annotate(
-        fee=Subquery(fee, output_field=MONEY)
+    return customerships.annotate(monthly_content=Subquery(monthly_content))
+
+
+def with_monthly_fee(customerships):
+    """``customerships_valid_in_month`` rows with ``fee``, their ``monthly_fee``: None when the
+    voucher has no monthly content or the provider no valid price. (A payment run prices the
+    distinct keys instead: ``capitation_price_key_fees``.)"""
+    return with_monthly_content(customerships).annotate(
+        fee=monthly_fee(
+            day=OuterRef("first_day"), content=OuterRef("monthly_content"), provider=OuterRef("provider"),
+            organiser=OuterRef("voucher__organiser"), service=OuterRef("voucher__service"),
+        )
     )
+
+
+def capitation_price_key_fees():
+    """The ``monthly_fee`` of each row of a run's ``CapitationPriceKey`` expression."""
+    return CapitationPriceKey.objects.annotate(
+        fee=monthly_fee(
+            day=OuterRef("first_day"), content=OuterRef("content"), provider=OuterRef("provider"),
+            organiser=OuterRef("organiser"), service=OuterRef("service"),
+        )
+    ).values("provider_id", "organiser_id", "service_id", "content_id", "first_day", "fee")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,16 @@ from organisations.models import Membership
 from payments.models import Payment, PaymentLine, PaymentRun
 from payments.services import payment_run_approve, payment_run_mark_paid, payment_run_start
 from tests.events.scenarios import days_ago, priced_reservation
-from tests.factories import EventFactory, OrganiserFactory, organiser_user, provider_user
+from tests.factories import (
+    EventFactory,
+    OrganiserFactory,
+    PriceListFactory,
+    PriceListItemFactory,
+    ServiceFactory,
+    VoucherFactory,
+    organiser_user,
+    provider_user,
+)
 from tests.payments.scenarios import (
     capitation_voucher,
     credit,
@@ -24,6 +33,7 @@ from tests.payments.scenarios import (
     reservation_of,
     start_and_compute,
 )
+from vouchers.models import PriceList, VoucherKind
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +118,40 @@ def test_payment_run_start__no_monthly_price__refused_and_nothing_written(organi
     assert (run.status, run.phase) == (PaymentRun.Status.FAILED, PaymentRun.Phase.FAILED)
     assert "kuukausihintaa ei löydy" in run.error and voucher.number in run.error
     assert written()[1:] == before[1:]  # the run shows the failure; no payment, line or history
+
+
+def test_payment_run_start__price_changes_mid_month__each_customership_at_the_price_of_its_first_valid_day(organiser, staff):
+    """A run prices each distinct (provider, service, content, first valid day) once: customerships
+    sharing one get the same fee, one starting after the new price list gets the new price."""
+    service = ServiceFactory(kind=VoucherKind.CAPITATION)
+    whole, same_key, late = (capitation_voucher(organiser, service=service) for _ in range(3))
+    provider = priced_provider(whole, fee=D("60.00"))
+    old_list = PriceList.objects.get(agreement__provider=provider)
+    PriceList.objects.filter(pk=old_list.pk).update(valid_to=dt.date(2025, 6, 14))
+    new_list = PriceListFactory(agreement=old_list.agreement, valid_from=dt.date(2025, 6, 15))
+    PriceListItemFactory(price_list=new_list, content=whole.contents.get().content, unit_price=D("90.00"))
+    customership(whole, provider, start=dt.date(2025, 1, 1))
+    customership(same_key, provider, start=dt.date(2025, 3, 1))
+    customership(late, provider, start=dt.date(2025, 6, 20))  # 20.–30.6.: 11 days at 90 €
+
+    run = start_and_compute(user=staff, month=JUNE_2025)
+
+    lines = {line.customership.voucher_id: (line.days, line.amount) for line in PaymentLine.objects.filter(payment__run=run)}
+    assert lines == {whole.pk: (30, D("60.00")), same_key.pk: (30, D("60.00")), late.pk: (11, D("33.00"))}
+
+
+def test_payment_run_start__voucher_without_monthly_content__refused_naming_it(organiser, staff):
+    priced = capitation_voucher(organiser)
+    provider = priced_provider(priced)
+    customership(priced, provider, start=dt.date(2025, 1, 1))
+    bare = VoucherFactory(organiser=organiser, service=priced.service, valid_from=dt.date(2020, 1, 1),
+                          valid_to=dt.date(2030, 12, 31))  # no content priced by the month
+    customership(bare, provider, start=dt.date(2025, 1, 1))
+
+    run = start_and_compute(user=staff, month=JUNE_2025)
+
+    assert run.status == PaymentRun.Status.FAILED
+    assert "kuukausisisältö" in run.error and bare.number in run.error and priced.number not in run.error
 
 
 # --- events: their voucher share -----------------------------------------------------------------------
