@@ -27,19 +27,19 @@ class EventForm(forms.Form):
 
     def __init__(self, *args, reservation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sisalto"].queryset = VoucherContent.objects.filter(pk=reservation.voucher_content_id).select_related("content")
-        self.fields["sisalto"].label_from_instance = lambda row: row.content.name
-        self.fields["sisalto"].initial = reservation.voucher_content_id
+        content, field = reservation.voucher_content, self.fields["sisalto"]
+        field.queryset = VoucherContent.objects.filter(pk=content.pk).select_related("content")
+        field.label_from_instance = lambda row: row.content.name
+        field.initial = content.pk
         # The one option, from the reservation already loaded: rendering the select would otherwise
         # query the queryset twice (Select.use_required_attribute and the options). Validation still
         # checks a posted content against the queryset.
-        content = reservation.voucher_content
-        self.fields["sisalto"].widget.choices = [(content.pk, content.content.name)]
+        field.widget.choices = [(content.pk, field.label_from_instance(content))]
         self.fields["paivamaara"].initial = today()
         if reservation.voucher.kind == VoucherKind.BALANCE:
             self.fields["maara"].label = _("Summa (€)")
         else:
-            unit = reservation.voucher_content.content.get_unit_display()
+            unit = content.content.get_unit_display()
             self.fields["maara"].label = _("Määrä (%(unit)s)") % {"unit": unit}
 
     @classmethod
