@@ -51,6 +51,10 @@ class VoucherOut(Schema):
     valid_from: dt.date
     valid_to: dt.date
     closed_on: dt.date | None
+    ends_on: dt.date = Field(description="Viimeinen voimassaolopäivä: valid_to tai sulkemispäivä, jos aiempi")
+    state: Literal["avoin", "paattynyt", "suljettu"] = Field(
+        description="Tänään: avoin; päättynyt (valid_to on mennyt, ostovoimaa ei suljettu); suljettu (closed_on)"
+    )
     customer: CustomerOut
     contents: list[VoucherContentOut]
 
@@ -76,7 +80,7 @@ class ReservationOut(Schema):
     event_text: str
     on_behalf: bool
     created_at: dt.datetime
-    ends_on: dt.date | None = Field(description="Varauksen oma päättymispäivä tai ostovoiman sulkemispäivä")
+    ends_on: dt.date = Field(description="Varauksen oma päättymispäivä tai ostovoiman viimeinen voimassaolopäivä, jos aiempi")
 
 
 class ReservationPage(Schema):
@@ -163,7 +167,9 @@ class CustomershipOut(Schema):
     office_id: int
     office: str
     start_date: dt.date
-    end_date: dt.date | None
+    end_date: dt.date = Field(
+        description="Viimeinen voimassaolopäivä: oma loppupäivä tai ostovoiman viimeinen voimassaolopäivä, jos aiempi"
+    )
     locked_until: dt.date
     on_behalf: bool
 

@@ -11,14 +11,27 @@ from django.utils.translation import gettext_lazy as _
 
 from core.db import date_range, ordered_range_check
 from organisations.models import CopiesOrganiser, Office, Provider
-from vouchers.models import Voucher, end_with_voucher, open_through_q
+from vouchers.models import Voucher, end_with_voucher, end_with_voucher_expression, voucher_in_force_during_q
 
 
 class CustomershipQuerySet(models.QuerySet):
-    def valid_on(self, day: dt.date):
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day).filter(
-            open_through_q(day)
+    def in_force_on(self, day: dt.date):
+        """THE rule of a customership in force on ``day`` (``Customership.in_force_on`` for one
+        row): begun by then, its own end not before it, and its voucher in force on it."""
+        return self.touching(day, day)
+
+    def touching(self, first: dt.date, last: dt.date):
+        """Each of the customership's bounds and its voucher's reach into ``first``–``last``: exact
+        for one day (``in_force_on``); for a longer span ``customerships_valid_in_month`` keeps
+        those whose first and last day in force there do not cross."""
+        return self.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=first),
+            voucher_in_force_during_q(first, last),
+            start_date__lte=last,
         )
+
+    def with_effective_end(self):
+        return self.annotate(effective_end_on=end_with_voucher_expression("end_date"))
 
 
 class Customership(CopiesOrganiser):
@@ -67,11 +80,22 @@ class Customership(CopiesOrganiser):
     def __str__(self):
         return f"{self.voucher} – {self.provider} / {self.office}"
 
+    @property
+    def effective_end(self) -> dt.date:
+        """Its own end or the voucher's effective end, whichever is earlier (``end_with_voucher``):
+        a customership until further notice ends with its voucher."""
+        return end_with_voucher(self.end_date, self.voucher)
 
     @property
-    def effective_end(self) -> dt.date | None:
-        """Its own end or the voucher's closing date, whichever is earlier."""
-        return end_with_voucher(self.end_date, self.voucher)
+    def end_cause(self) -> str:
+        """Why it ends on ``effective_end``: "own" (its end date), "closed" (the voucher was closed)
+        or "voucher" (until further notice: it ends with the voucher's ``valid_to``)."""
+        if self.end_date is not None and self.end_date == self.effective_end:
+            return "own"
+        return "closed" if self.effective_end == self.voucher.closed_on else "voucher"
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.start_date <= day <= self.effective_end and self.voucher.in_force_on(day)
 
     def lock_in_running(self, day: dt.date) -> bool:
         """Inside the lock-in (aikarajaus) on ``day``: the customer cannot switch providers by

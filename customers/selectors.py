@@ -3,13 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Q, Value
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Value
+from django.db.models.functions import Greatest, Least
 
 from core.dates import month_bounds, today
 from customers.models import Customership
 from organisations import permissions
 from organisations.models import Office, Provider
+from vouchers.models import end_with_voucher_expression
 from vouchers.selectors import price_lists_valid_on
 
 RELATED = ("voucher__customer", "voucher__service", "voucher__organiser", "provider", "office", "created_by")
@@ -52,14 +53,12 @@ def offices_for_customership(*, user, voucher, day: dt.date | None = None):
 
 
 def status_on(customership: Customership, day: dt.date) -> str:
-    """"current", "upcoming" or "ended" on ``day`` (the voucher's closing date counts)."""
-    end = customership.effective_end
-    if end is not None and end < customership.start_date:
-        return "ended"  # the voucher closed before it began
-    if customership.start_date > day:
-        return "upcoming"
-    if end is None or end >= day:
+    """"current" (in force on ``day``: ``Customership.in_force_on``), "upcoming" (begins later
+    and has days in force ahead) or "ended" (its effective end has passed, or came before it began)."""
+    if customership.in_force_on(day):
         return "current"
+    if customership.start_date > day and customership.effective_end >= customership.start_date:
+        return "upcoming"
     return "ended"
 
 
@@ -137,9 +136,9 @@ def customerships_valid_in_month(
 ):
     """The organiser's vouchers' customerships valid on at least one day of ``month`` (any date in
     it), each annotated with its ``first_day`` and ``last_day`` in the month and the number of
-    ``days``. THE rule of a customership's valid days: a day counts when it is within the
-    customership (start–end), the voucher has not closed before it (the closing day still counts)
-    and it is within the voucher's validity. Payments pay the monthly fee pro rata by ``days``.
+    ``days``. A day counts when the customership is in force on it (``Customership.in_force_on``:
+    within start–effective end, the voucher in force that day; tests/test_in_force.py pins the
+    two). Payments pay the monthly fee pro rata by ``days``.
 
     ``provider_id`` narrows them to one provider's (with or without ``organiser_id``: a provider's
     customerships under every organiser); ``through`` counts the days only up to that day, e.g.
@@ -156,21 +155,10 @@ def customerships_valid_in_month(
     if provider_id is not None:
         customerships = customerships.filter(provider_id=provider_id)
     return (
-        customerships.filter(
-            start_date__lte=last,
-            voucher__valid_from__lte=last,
-            voucher__valid_to__gte=first,
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        .filter(Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gte=first))
+        customerships.touching(first, last)
         .annotate(
             first_day=Greatest(first_value, F("start_date"), F("voucher__valid_from")),
-            last_day=Least(
-                last_value,
-                Coalesce(F("end_date"), last_value),
-                Coalesce(F("voucher__closed_on"), last_value),
-                F("voucher__valid_to"),
-            ),
+            last_day=Least(last_value, end_with_voucher_expression("end_date")),
         )
         .filter(first_day__lte=F("last_day"))
         .annotate(days=days_between(F("last_day"), F("first_day")))

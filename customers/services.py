@@ -238,11 +238,11 @@ def customership_create(
 
 def _check_valid_on_start(old: Customership, start_date: dt.date) -> None:
     old_end = old.effective_end
-    if start_date <= old.start_date or (old_end is not None and old_end < start_date):
+    if start_date <= old.start_date or old_end < start_date:
         raise DomainError(
             "not_valid_on_start",
             _("Siirto alkaa päivänä, jona asiakkuus ei ole voimassa (%(start)s–%(end)s).")
-            % {"start": format_day(old.start_date), "end": format_day(old_end) if old_end else _("toistaiseksi")},
+            % {"start": format_day(old.start_date), "end": format_day(old_end)},
         )
 
 
@@ -308,7 +308,7 @@ def customership_end(*, user, customership, end_date: dt.date, reason: str = "",
             _("Asiakkuuden loppupäivä ei voi olla ennen alkupäivää %(day)s.") % {"day": format_day(customership.start_date)},
         )
     current_end = customership.effective_end
-    if current_end is not None and current_end <= end_date:
+    if current_end <= end_date:
         raise DomainError(
             "already_ends",
             _("Asiakkuus päättyy jo %(day)s.") % {"day": format_day(current_end)},

@@ -2,15 +2,14 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import month_bounds, today
 from events.models import Event, EventStatus
 from organisations import permissions
 from vouchers.filters import ListFilterSet, MonthFilter, choice_filter, organiser_provider_choices, service_choices
+from vouchers.models import VoucherState, voucher_in_force_during_q, voucher_state_q
 
-VOUCHER_STATES = [("avoin", _("Avoin")), ("suljettu", _("Suljettu"))]
 INVALID_CHOICE = {"invalid_choice": _("Valitse vaihtoehto luettelosta.")}
 
 
@@ -33,7 +32,7 @@ class VoucherTabFilter(_ProviderAndService):
 
     palveluntuottaja = choice_filter(_("Palveluntuottaja"), field_name="provider")
     palvelu = choice_filter(_("Palvelu"), field_name="voucher__service")
-    tila = django_filters.ChoiceFilter(label=_("Tila"), choices=VOUCHER_STATES, empty_label=_("Kaikki"),
+    tila = django_filters.ChoiceFilter(label=_("Tila"), choices=VoucherState.choices, empty_label=_("Kaikki"),
                                        method="filter_state", error_messages=INVALID_CHOICE)
     kuukausi = MonthFilter(label=_("Voimassa kuukautena"), method="filter_month")
     tarkastettavat = django_filters.BooleanFilter(
@@ -42,16 +41,10 @@ class VoucherTabFilter(_ProviderAndService):
     )
 
     def filter_state(self, queryset, name, value):
-        day = today()
-        if value == "avoin":
-            return queryset.filter(Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gt=day))
-        return queryset.filter(voucher__closed_on__lte=day)
+        return queryset.filter(voucher_state_q(value, today()))
 
     def filter_month(self, queryset, name, value):
-        first, last = month_bounds(value)
-        return queryset.filter(voucher__valid_from__lte=last, voucher__valid_to__gte=first).filter(
-            Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gte=first)
-        )
+        return queryset.filter(voucher_in_force_during_q(*month_bounds(value)))
 
     def filter_review(self, queryset, name, value):
         if not value:

@@ -99,7 +99,7 @@ def _check_recordable(*, reservation: Reservation, content_id, day: dt.date, qua
         raise DomainError("quantity_precision", _("Anna määrä enintään kahden desimaalin tarkkuudella."))
     if day > today():
         raise DomainError("date_in_future", _("Tapahtumaa ei voi kirjata tulevalle päivälle."))
-    if not voucher.covers(day):
+    if not voucher.in_force_on(day):
         raise DomainError(
             "date_outside_validity",
             _("Päivämäärä %(day)s ei ole ostovoiman voimassaoloaikana (%(start)s–%(end)s).")

@@ -1,7 +1,6 @@
 """The "Palveluvaraukset" list's filters: provider (organiser users), service, state and month."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
@@ -38,16 +37,12 @@ class ReservationFilter(ListFilterSet):
     def filter_state(self, queryset, name, value):
         day = today()
         if value == "voimassa":
-            return queryset.valid_on(day)
+            return queryset.in_force_on(day)
         if value == "paattyneet":
-            return queryset.filter(Q(ended_on__lt=day) | Q(voucher__closed_on__lt=day))
+            return queryset.ended_before(day)
         return queryset
 
     def filter_month(self, queryset, name, value):
         """In force on some day of the month: made before it ended, not ended before it began."""
         _start, end = month_time_bounds(value)
-        return queryset.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=value),
-            Q(voucher__closed_on__isnull=True) | Q(voucher__closed_on__gte=value),
-            created_at__lt=end,
-        )
+        return queryset.in_force_on(value).filter(created_at__lt=end)

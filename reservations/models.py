@@ -8,14 +8,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import CopiesOrganiser, Provider, ProviderUnit
-from vouchers.models import Voucher, VoucherContent, end_with_voucher, open_through_q
+from vouchers.models import Voucher, VoucherContent, end_with_voucher, end_with_voucher_expression, not_ended_with_voucher_q
 
 
 class ReservationQuerySet(models.QuerySet):
-    def valid_on(self, day: dt.date):
-        """Reservations in force on ``day``: their own end date and the voucher's closing
-        date are each the last day in force, as for customerships."""
-        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day)).filter(open_through_q(day))
+    def in_force_on(self, day: dt.date):
+        """Reservations in force on ``day``: not ended before it. A reservation is in force from
+        when it was made through its effective end (``Reservation.effective_end``); one made on a
+        voucher that begins later is in force already."""
+        return self.filter(not_ended_with_voucher_q(day, own_end="ended_on"))
+
+    def ended_before(self, day: dt.date):
+        return self.exclude(not_ended_with_voucher_q(day, own_end="ended_on"))
+
+    def with_effective_end(self):
+        return self.annotate(effective_end_on=end_with_voucher_expression("ended_on"))
 
 
 class Reservation(CopiesOrganiser):
@@ -58,8 +65,7 @@ class Reservation(CopiesOrganiser):
     def __str__(self):
         return f"{self.voucher} – {self.provider}"
 
-
     @property
-    def effective_end(self) -> dt.date | None:
-        """Its own end or the voucher's closing date, whichever is earlier."""
+    def effective_end(self) -> dt.date:
+        """Its own end or the voucher's effective end, whichever is earlier (``end_with_voucher``)."""
         return end_with_voucher(self.ended_on, self.voucher)

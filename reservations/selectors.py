@@ -24,7 +24,7 @@ def reservations_for_user(user):
 
 
 def active_reservations_for_user(user, *, day=None):
-    return reservations_for_user(user).valid_on(day or today())
+    return reservations_for_user(user).in_force_on(day or today())
 
 
 # --- Service reservations (palveluvaraus): lookup status, on-behalf providers, search, details ---

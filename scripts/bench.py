@@ -48,13 +48,13 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Exists, OuterRef, Q  # noqa: E402
+from django.db.models import Exists, OuterRef  # noqa: E402
 
 from core.dates import today  # noqa: E402
 from customers.models import Customership  # noqa: E402
 from organisations.models import Office, Provider  # noqa: E402
 from reservations.models import Reservation  # noqa: E402
-from vouchers.models import Voucher, VoucherKind  # noqa: E402
+from vouchers.models import Voucher, VoucherKind, VoucherState, voucher_in_force_q  # noqa: E402
 from vouchers.selectors import price_items_valid_on, price_lists_valid_on  # noqa: E402
 
 PASSWORD = "demo-salasana"
@@ -151,8 +151,8 @@ def recordable_reservations(count: int) -> list[Reservation]:
     )
     return list(
         Reservation.objects.filter(provider=provider, voucher__service__kind=VoucherKind.SERVICE_VOUCHER)
-        .valid_on(day)
-        .filter(voucher__valid_from__lte=day, voucher__valid_to__gte=day)
+        .in_force_on(day)
+        .filter(voucher_in_force_q(day))
         .filter(Exists(prices))
         .order_by("pk")[:count]
     )
@@ -164,8 +164,9 @@ def fresh_capitation_vouchers(count: int) -> list[Voucher]:
     provider = Provider.objects.get(name=PROVIDER)
     priced = price_lists_valid_on(day, provider=provider.pk, organiser=OuterRef("organiser"), service=OuterRef("service"))
     return list(
-        Voucher.objects.filter(service__kind=VoucherKind.CAPITATION, valid_from__lte=day, valid_to__gte=day)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        Voucher.objects.filter(service__kind=VoucherKind.CAPITATION)
+        .in_state(VoucherState.OPEN, day)
+        .in_force_on(day)
         .filter(Exists(priced))
         .exclude(Exists(Customership.objects.filter(voucher=OuterRef("pk"))))
         .order_by("pk")[:count]

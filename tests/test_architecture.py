@@ -37,6 +37,8 @@ ALLOWED["psop"] = {"core"}
 SLOTS = {
     ("vouchers/_voucher_card.html", "reservations/_voucher_reservation.html"),
     ("vouchers/_voucher_card.html", "customers/_voucher_customership.html"),
+    # The customership forms (transfer, end) show the customership's end as the card does.
+    ("vouchers/action.html", "customers/_customership_end.html"),
     ("reservations/_reservation_details.html", "events/_reservation_actions.html"),
     # A capitation voucher cannot be reserved: the refusal points to "Luo asiakkuus" instead.
     ("reservations/create.html", "customers:…"),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import today
 from core.forms import ADMIN_TEXT, DecimalCommaField
 from core.pagination import CappedCountPaginator
 from vouchers.models import (
@@ -13,6 +14,7 @@ from vouchers.models import (
     ServiceContent,
     Voucher,
     VoucherContent,
+    VoucherState,
 )
 
 
@@ -112,15 +114,11 @@ class VoucherStatusFilter(admin.SimpleListFilter):
     parameter_name = "tila"
 
     def lookups(self, request, model_admin):
-        return [("avoin", _("Avoin")), ("suljettu", _("Suljettu"))]
+        return VoucherState.choices
 
     def queryset(self, request, queryset):
-        from core.dates import today
-
-        if self.value() == "avoin":
-            return queryset.open_on(today())
-        if self.value() == "suljettu":
-            return queryset.closed_on_or_before(today())
+        if self.value() in VoucherState.values:
+            return queryset.in_state(self.value(), today())
         return queryset
 
 

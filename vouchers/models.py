@@ -8,7 +8,7 @@ from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Func, Q, Value
-from django.db.models.functions import Concat, LPad, Lower, Upper
+from django.db.models.functions import Coalesce, Concat, Least, LPad, Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
@@ -17,17 +17,58 @@ from core.validators import mask_henkilotunnus, validate_henkilotunnus
 from organisations.models import Organiser, Provider
 
 
-def open_through_q(day: dt.date, *, voucher: str = "voucher__") -> Q:
-    """What hangs on a voucher (a reservation, a customership) is in force on ``day`` only
-    through the voucher's closing day: the voucher at ``voucher`` is not closed before ``day``."""
-    return Q(**{f"{voucher}closed_on__isnull": True}) | Q(**{f"{voucher}closed_on__gte": day})
+# --- THE rules of time on a voucher, each written once -------------------------------------
+# A voucher is in force (voimassa) from ``valid_from`` through its effective end: ``valid_to``, or
+# ``closed_on`` if it was closed earlier (the closing day is its last day in force). A voucher past
+# its ``valid_to`` that was never closed has ended on ``valid_to``: nothing hangs on it after that
+# day. What hangs on a voucher (a reservation, a customership) ends on its own end date or the
+# voucher's effective end, whichever is earlier. Each rule has a Python form (for one row in hand)
+# and a query form (Q / expression); tests/test_in_force.py pins the two to each other.
 
 
-def end_with_voucher(own_end: dt.date | None, voucher) -> dt.date | None:
-    """The effective end of what hangs on ``voucher``: its own end or the voucher's closing
-    date, whichever is earlier (None: open-ended). Closing a voucher writes one row."""
-    ends = [day for day in (own_end, voucher.closed_on) if day is not None]
-    return min(ends) if ends else None
+def voucher_in_force_q(day: dt.date, *, voucher: str = "voucher__") -> Q:
+    """The voucher at ``voucher`` (``""`` in a Voucher query) is in force on ``day``."""
+    return Q(**{f"{voucher}valid_from__lte": day}) & voucher_not_ended_q(day, voucher=voucher)
+
+
+def voucher_not_ended_q(day: dt.date, *, voucher: str = "voucher__") -> Q:
+    """The voucher's effective end is ``day`` or later (it may not have begun yet)."""
+    return Q(**{f"{voucher}valid_to__gte": day}) & (
+        Q(**{f"{voucher}closed_on__isnull": True}) | Q(**{f"{voucher}closed_on__gte": day})
+    )
+
+
+def voucher_in_force_during_q(first: dt.date, last: dt.date, *, voucher: str = "voucher__") -> Q:
+    """The voucher is in force on at least one day of ``first``–``last``."""
+    return Q(**{f"{voucher}valid_from__lte": last}) & voucher_not_ended_q(first, voucher=voucher)
+
+
+def voucher_effective_end(*, voucher: str = "voucher__") -> Least:
+    """The voucher's effective end as an expression: ``least(valid_to, closed_on)``."""
+    valid_to = F(f"{voucher}valid_to")
+    return Least(valid_to, Coalesce(F(f"{voucher}closed_on"), valid_to))
+
+
+def not_ended_with_voucher_q(day: dt.date, *, own_end: str, voucher: str = "voucher__") -> Q:
+    """What hangs on a voucher has not ended before ``day``: its own end (``own_end``, empty =
+    until further notice) and the voucher's effective end are both ``day`` or later."""
+    return (Q(**{f"{own_end}__isnull": True}) | Q(**{f"{own_end}__gte": day})) & voucher_not_ended_q(
+        day, voucher=voucher
+    )
+
+
+def end_with_voucher_expression(own_end: str, *, voucher: str = "voucher__") -> Least:
+    """``end_with_voucher`` as an expression: ``least(own_end, valid_to, closed_on)``."""
+    return Least(Coalesce(F(own_end), F(f"{voucher}valid_to")), voucher_effective_end(voucher=voucher))
+
+
+def end_with_voucher(own_end: dt.date | None, voucher) -> dt.date:
+    """The effective end of what hangs on ``voucher``: its own end or the voucher's effective end
+    (its ``valid_to``, or the closing date if earlier), whichever is earlier. Never empty: a
+    voucher is always granted up to a date. Closing a voucher writes one row."""
+    if own_end is None:
+        return voucher.effective_end
+    return min(own_end, voucher.effective_end)
 
 
 # Finnish alphabetical order without a Finnish collation (the embedded PostgreSQL has no ICU and
@@ -223,12 +264,33 @@ class Customer(models.Model):
         return mask_henkilotunnus(self.henkilotunnus)
 
 
-class VoucherQuerySet(models.QuerySet):
-    def open_on(self, day: dt.date):
-        return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+class VoucherState(models.TextChoices):
+    """Where a voucher stands on a day: open (upcoming or in force), ended on its ``valid_to``
+    without being closed, or closed (from its closing day on: nobody may reserve it then)."""
 
-    def closed_on_or_before(self, day: dt.date):
-        return self.filter(closed_on__lte=day)
+    OPEN = "avoin", _("Avoin")  # the values are the lists' query parameters
+    ENDED = "paattynyt", _("Päättynyt")
+    CLOSED = "suljettu", _("Suljettu")
+
+
+def voucher_state_q(state: str, day: dt.date, *, voucher: str = "voucher__") -> Q:
+    """``Voucher.state_on`` as a query condition on the voucher at ``voucher``."""
+    closed = Q(**{f"{voucher}closed_on__lte": day})
+    ended = Q(**{f"{voucher}valid_to__lt": day})
+    if state == VoucherState.CLOSED:
+        return closed
+    not_closed = Q(**{f"{voucher}closed_on__isnull": True}) | Q(**{f"{voucher}closed_on__gt": day})
+    if state == VoucherState.ENDED:
+        return not_closed & ended
+    return not_closed & ~ended
+
+
+class VoucherQuerySet(models.QuerySet):
+    def in_force_on(self, day: dt.date):
+        return self.filter(voucher_in_force_q(day, voucher=""))
+
+    def in_state(self, state: str, day: dt.date):
+        return self.filter(voucher_state_q(state, day, voucher=""))
 
 
 class Voucher(models.Model):
@@ -295,14 +357,28 @@ class Voucher(models.Model):
         day = day or today()
         return self.closed_on is not None and self.closed_on <= day
 
+    def has_ended(self, day: dt.date | None = None) -> bool:
+        """Ended on its ``valid_to`` without being closed (see ``VoucherState.ENDED``)."""
+        return not self.is_closed(day) and self.valid_to < (day or today())
+
+    def state_on(self, day: dt.date | None = None) -> str:
+        if self.is_closed(day):
+            return VoucherState.CLOSED
+        return VoucherState.ENDED if self.has_ended(day) else VoucherState.OPEN
+
+    @property
+    def state(self) -> str:
+        """Today's ``state_on``, for templates."""
+        return self.state_on()
+
     @property
     def effective_end(self) -> dt.date:
-        """The last day the voucher can be used: its end, or the closing date if earlier."""
+        """The last day the voucher is in force: its ``valid_to``, or the closing date if earlier."""
         if self.closed_on is not None:
             return min(self.valid_to, self.closed_on)
         return self.valid_to
 
-    def covers(self, day: dt.date) -> bool:
+    def in_force_on(self, day: dt.date) -> bool:
         return self.valid_from <= day <= self.effective_end
 
 

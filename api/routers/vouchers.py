@@ -22,6 +22,8 @@ def voucher_body(voucher) -> dict:
         "valid_from": voucher.valid_from,
         "valid_to": voucher.valid_to,
         "closed_on": voucher.closed_on,
+        "ends_on": voucher.effective_end,
+        "state": voucher.state,
         "customer": {
             "first_name": customer.first_name,
             "last_name": customer.last_name,

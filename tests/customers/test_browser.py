@@ -63,7 +63,7 @@ def test_capitation_flow__create_refused_in_lock_in_take_over_and_organiser_tran
     page.locator("#lookup-result").get_by_text("Asiakkuus luotu").wait_for()
     old_2003.refresh_from_db()
     assert old_2003.end_date == today() - dt.timedelta(days=1)
-    assert Customership.objects.valid_on(today()).get(voucher__number="2003").provider.name == "Hoiva Esimerkki Oy"
+    assert Customership.objects.in_force_on(today()).get(voucher__number="2003").provider.name == "Hoiva Esimerkki Oy"
 
     # The organiser moves 2002 to Hoiva Esimerkki Oy inside the lock-in.
     page.get_by_role("button", name="Kirjaudu ulos").click()
@@ -76,6 +76,6 @@ def test_capitation_flow__create_refused_in_lock_in_take_over_and_organiser_tran
     result = page.locator("#lookup-result")
     result.get_by_text("Asiakkuus siirretty").wait_for()
     assert "Hoiva Esimerkki Oy" in result.inner_text()
-    moved = Customership.objects.valid_on(today()).get(voucher__number="2002")
+    moved = Customership.objects.in_force_on(today()).get(voucher__number="2002")
     assert (moved.provider.name, moved.reason) == ("Hoiva Esimerkki Oy", "Asiakas muutti palvelunjärjestäjän päätöksellä")
     assert moved.transferred_from.end_date == today() - dt.timedelta(days=1)

@@ -245,8 +245,8 @@ def test_customership_create__starting_the_day_after_the_lock_in__ends_the_old_o
     old.refresh_from_db()
     assert old.end_date == locked_until
     assert new.start_date == locked_until + DAY
-    assert Customership.objects.valid_on(locked_until).get() == old
-    assert Customership.objects.valid_on(locked_until + DAY).get() == new
+    assert Customership.objects.in_force_on(locked_until).get() == old
+    assert Customership.objects.in_force_on(locked_until + DAY).get() == new
 
 
 def test_customership_create__after_lock_in__switches_and_ends_the_old_one_the_day_before(
@@ -259,7 +259,7 @@ def test_customership_create__after_lock_in__switches_and_ends_the_old_one_the_d
     old.refresh_from_db()
     assert old.end_date == today() - DAY
     assert new.start_date == today()
-    assert Customership.objects.valid_on(today()).get() == new
+    assert Customership.objects.in_force_on(today()).get() == new
     assert changes_written() == 2  # the old one ended, the new one created
 
 
@@ -319,7 +319,7 @@ def test_customership_transfer__inside_lock_in__moves_it_and_records_who_and_why
     assert new.created_by == staff
     assert new.on_behalf is True
     assert new.reason == "Asiakkaan muutto"
-    assert Customership.objects.valid_on(today()).get() == new
+    assert Customership.objects.in_force_on(today()).get() == new
     entry = AuditEntry.objects.get(action="change")
     assert "Asiakkaan muutto" in entry.what and entry.customer_id == voucher.customer_id
 
@@ -424,8 +424,8 @@ def test_voucher_close__ends_the_customership_on_the_closing_date(voucher, offic
     assert customership.end_date is None  # one row written: the voucher's
     assert customership.voucher.closed_on == closing
     assert customership.effective_end == closing
-    assert Customership.objects.valid_on(closing).get() == customership
-    assert not Customership.objects.valid_on(closing + DAY).exists()
+    assert Customership.objects.in_force_on(closing).get() == customership
+    assert not Customership.objects.in_force_on(closing + DAY).exists()
     assert AuditEntry.objects.get(action="change").customer_id == voucher.customer_id
 
 

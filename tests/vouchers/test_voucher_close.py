@@ -62,8 +62,8 @@ def test_voucher_close_view__service_or_purchased_voucher__closed_and_its_reserv
     assert scene.voucher.closed_on == today()
     assert reservation.ended_on is None  # nothing but the voucher row was written
     assert reservation.effective_end == today()
-    assert Reservation.objects.valid_on(today()).filter(pk=reservation.pk).exists()
-    assert not Reservation.objects.valid_on(today() + dt.timedelta(days=1)).filter(pk=reservation.pk).exists()
+    assert Reservation.objects.in_force_on(today()).filter(pk=reservation.pk).exists()
+    assert not Reservation.objects.in_force_on(today() + dt.timedelta(days=1)).filter(pk=reservation.pk).exists()
     assert AuditEntry.objects.filter(customer_id=scene.voucher.customer_id, action="change", what__contains="suljettu").exists()
 
 
