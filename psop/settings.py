@@ -158,10 +158,16 @@ if not os.environ.get("DATABASE_URL"):
 
     _urls = devdb.database_urls()
     os.environ["DATABASE_URL"], os.environ["DATABASE_OWNER_URL"] = _urls[devdb.APP_ROLE], _urls[devdb.OWNER_ROLE]
+# Kept connections: in production gunicorn's fixed workers and threads reuse theirs (bounded by
+# workers × threads). In development (`make run`: Django's server, a thread per client connection)
+# a connection kept past its request would stay open as long as its client's socket, and a few
+# hundred idle sockets fill the database's slots: there each request closes its own
+# (tests/test_connections.py).
 try:
     DATABASES = {
         "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+            os.environ["DATABASE_URL"], conn_max_age=env_int("CONN_MAX_AGE", 60 if PRODUCTION else 0),
+            conn_health_checks=True,
         )
     }
 except ValueError as error:
