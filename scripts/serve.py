@@ -1,10 +1,10 @@
 """Migrate (as the database's owner role), load the training data into an empty database, and serve
 with a background worker, both connected as the application role (used by `make run`). The worker
-(procrastinate) computes payment runs and starts the monthly ones; Ctrl-C stops both."""
+(procrastinate) computes payment runs and starts the monthly ones, and is started again when it
+ends (e.g. after a database outage); Ctrl-C stops both."""
 
 import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +14,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psop.settings")
 
 import django  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+
+from psop.supervise import Supervised  # noqa: E402
 
 LOGINS = """
   PSOP is at http://{address}/  (Ctrl-C stops the server, the background worker and the database)
@@ -44,17 +46,14 @@ def main() -> None:
         print("Loading the training data…")
         call_command("load_demo")
     print(LOGINS.format(address=address), flush=True)
-    worker = subprocess.Popen([sys.executable, "manage.py", "procrastinate", "worker"], cwd=ROOT)
+    # Started again whenever it ends, e.g. after the database was away for a moment (psop/supervise.py).
+    worker = Supervised([sys.executable, "manage.py", "procrastinate", "worker"], cwd=ROOT).start()
     # A plain kill (SIGTERM) ends the server like Ctrl-C does, so that the worker is stopped too.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         call_command("runserver", address, use_reloader=False)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        worker.stop()
 
 
 if __name__ == "__main__":
