@@ -4,6 +4,7 @@ Everything is scoped to the admin's own provider or organiser; anyone else gets 
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.utils import timezone
 
 from organisations import permissions
 from organisations.models import Membership, Office, ProviderUnit
@@ -35,10 +36,12 @@ def organisation_member(user, user_id) -> Membership | None:
 
 
 def locked_usernames(usernames) -> set[str]:
-    """Of these usernames, those locked out by django-axes (failures reached the limit)."""
+    """Of these usernames, those locked out by django-axes from some address: failures reached the
+    limit within the cool-off (``AXES_COOLOFF_TIME``)."""
     return set(
         AccessAttempt.objects.filter(
-            username__in=list(usernames), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+            username__in=list(usernames), failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
         ).values_list("username", flat=True)
     )
 

@@ -73,3 +73,38 @@ def test_password_validators__weak_passwords__refused(password):
 
 def test_password_validators__long_passphrase__accepted():
     validate_password("kolme-pitkää-sanaa-ja-numero-7")
+
+
+# --- round three (SECURITY.md, item 9): a cool-off, and a lock only for the failing address -----------
+
+
+def test_login__locked_by_another_address__the_owner_still_logs_in(client):
+    provider_user(username="tuula")
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "tuula", "password": "väärä"}, REMOTE_ADDR="203.0.113.9")
+
+    assert attempt(client, "tuula", PASSWORD).status_code == 302
+
+
+def test_login__locked__page_says_when_to_try_again(client):
+    provider_user(username="tuula")
+    for _ in range(5):
+        locked = attempt(client, "tuula", "väärä-salasana")
+
+    assert locked.status_code == 429 and "Yritä uudelleen 15 minuutin kuluttua" in locked.content.decode()
+
+
+def test_login__after_the_cool_off__the_lock_is_gone_without_an_admin(client):
+    from axes.models import AccessAttempt
+
+    from organisations.selectors import is_locked_out
+
+    provider_user(username="tuula")
+    for _ in range(5):
+        attempt(client, "tuula", "väärä-salasana")
+    assert is_locked_out("tuula") and attempt(client, "tuula", PASSWORD).status_code == 429
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=16))
+
+    assert not is_locked_out("tuula")
+    assert attempt(client, "tuula", PASSWORD).status_code == 302
