@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.hashers import check_password
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import USERNAME_MAX_LENGTH, validate_username
@@ -71,8 +72,20 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    """The user's own password: the old one, then the new one twice."""
+    """The user's own password: the old one, then the new one twice. The new one differs from the
+    current one, or the forced first-login change would keep the password an admin typed (issue 28,
+    item 3)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].help_text = NEW_PASSWORD_HELP
+
+    def clean(self):
+        cleaned_data = super().clean()
+        new_password = cleaned_data.get("new_password1")
+        # The hasher's own check, not user.check_password(): that one would save an upgraded hash.
+        if new_password and check_password(new_password, self.user.password):
+            self.add_error("new_password1", forms.ValidationError(
+                _("Uusi salasana ei saa olla sama kuin nykyinen salasanasi."), code="password_unchanged",
+            ))
+        return cleaned_data

@@ -29,7 +29,7 @@ from notifications.models import NotificationKind
 from notifications.services import notify_each
 from organisations import permissions
 from organisations.models import Organiser
-from payments import computation
+from payments import computation, jobs
 from payments.models import Payment, PaymentRun
 from payments.selectors import run_events, runs_for_user
 
@@ -99,25 +99,54 @@ def system_user():
 # --- starting a run: by hand or by the schedule --------------------------------------------------
 
 
-def _queue(run: PaymentRun) -> None:
-    """Queue the run's computation, in the caller's transaction: the job exists exactly when the
-    run does. A queueing lock keeps it to one waiting job per run."""
-    from payments.tasks import compute_payment_run  # the tasks module imports these services
-
+def _mark_queued(run: PaymentRun) -> None:
     run.status, run.phase, run.progress, run.error = PaymentRun.Status.RUNNING, PaymentRun.Phase.QUEUED, 0, ""
     run.queued_at, run.started_at, run.finished_at = timezone.now(), None, None
     run.save(update_fields=["status", "phase", "progress", "error", "queued_at", "started_at", "finished_at"])
+
+
+def _defer(run: PaymentRun) -> bool:
+    """Queue the run's computation, in the caller's transaction: the job exists exactly when the
+    run does. A queueing lock keeps it to one waiting job per run: False when one was waiting."""
+    from payments.tasks import compute_payment_run  # the tasks module imports these services
+
     try:
-        compute_payment_run.configure(lock=f"payment-run-{run.pk}", queueing_lock=f"payment-run-{run.pk}").defer(
-            run_id=run.pk
-        )
+        with transaction.atomic():  # a refused insert must not abort the caller's transaction
+            compute_payment_run.configure(lock=jobs.run_lock(run.pk), queueing_lock=jobs.run_lock(run.pk)).defer(
+                run_id=run.pk
+            )
     except AlreadyEnqueued:
-        pass  # a job for this run is already waiting
+        return False
+    return True
+
+
+def _queue(run: PaymentRun) -> None:
+    _mark_queued(run)
+    _defer(run)
+
+
+def _requeue(run: PaymentRun) -> bool:
+    """A running run that nothing would finish, queued again: the job of a worker that is gone is
+    retried (the same job; the gone worker's transaction was rolled back, so it starts from
+    scratch), and a run with no job gets a new one. False while its job waits or a live worker
+    runs it: one job of a run at a time."""
+    job = jobs.run_job_for_update(run.pk)
+    if job is None:
+        queued = _defer(run)
+    elif jobs.is_gone(job):
+        jobs.retry(job)
+        queued = True
+    else:
+        queued = False
+    if queued:
+        _mark_queued(run)
+    return queued
 
 
 def _start(*, organiser_id: int, month: dt.date, user) -> PaymentRun:
     """The organiser's run of ``month``: made and queued now (``just_started``), started again if
-    it failed, or the one that exists. The unique run per organiser and month decides a race."""
+    it failed or its worker is gone, or the one that exists. The unique run per organiser and month
+    decides a race."""
     existing = PaymentRun.objects.select_for_update().filter(organiser_id=organiser_id, month=month).first()
     if existing is None:
         try:
@@ -139,15 +168,16 @@ def _start(*, organiser_id: int, month: dt.date, user) -> PaymentRun:
         _queue(existing)
         existing.just_started = True
         return existing
-    existing.just_started = False
+    existing.just_started = existing.status == PaymentRun.Status.RUNNING and _requeue(existing)
     return existing
 
 
 @transaction.atomic
 def payment_run_start(*, user, month: dt.date) -> PaymentRun:
     """Organiser staff start the run of a month that has ended ("Käynnistä maksatus"). It returns
-    at once; a background job computes it. Starting a month again returns its run (a failed run is
-    started again). The returned run's ``just_started`` says whether this call queued it."""
+    at once; a background job computes it. Starting a month again returns its run (a failed run, or
+    one whose worker is gone, is started again). The returned run's ``just_started`` says whether
+    this call queued it."""
     organiser_id = _organiser_id(user)
     _check_month(month)
     run = _start(organiser_id=organiser_id, month=month, user=user)
@@ -256,6 +286,31 @@ def is_stuck(run: PaymentRun, *, now=None) -> bool:
         and run.queued_at is not None
         and now - run.queued_at > STUCK_AFTER
     )
+
+
+def is_worker_gone(run: PaymentRun, *, now=None) -> bool:
+    """Its job runs on a worker that is gone (killed mid-run): a live worker retries the job within
+    a minute (``payments.tasks.retry_stalled_jobs``), "Käynnistä uudelleen" at once."""
+    return run.status == PaymentRun.Status.RUNNING and jobs.run_worker_gone(run.pk, now=now)
+
+
+@transaction.atomic
+def payment_run_restart(*, user, run) -> PaymentRun:
+    """"Käynnistä uudelleen": a failed run, or a running one whose worker is gone, is queued again.
+    A run whose job waits, or runs on a live worker, is refused: it never gets a second job."""
+    _organiser_id(user)
+    run = _locked_run(user, run)
+    if run.status == PaymentRun.Status.RUNNING:
+        if not _requeue(run):
+            raise DomainError(
+                "run_already_queued",
+                _("Maksatus on jo jonossa tai laskettavana; sitä ei käynnistetä toista kertaa."),
+            )
+    else:
+        _move(run, PaymentRun.Status.RUNNING)
+        _queue(run)
+    _audit(user=user, run=run, what=f"Maksatus {_month_label(run.month)} käynnistetty uudelleen")
+    return run
 
 
 # --- approving and paying ------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
   month that ended. The cron runs in UTC: 00:00 UTC is 02:00 (winter) or 03:00 (summer) in
   Helsinki, already the 1st there. Idempotent: the run is unique per organiser and month, and a
   queueing lock keeps one such job waiting at a time.
+- ``retry_stalled_jobs``: every minute, gives the jobs of a worker that is gone (no heartbeat for
+  ``settings.WORKER_GONE_AFTER``: killed, its machine lost) back to the queue, for a live worker.
 """
 
 import datetime as dt
@@ -12,7 +14,7 @@ import datetime as dt
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
-from payments import services
+from payments import jobs, services
 
 
 def _helsinki_day(timestamp: int) -> dt.date:
@@ -28,3 +30,13 @@ def compute_payment_run(run_id: int) -> None:
 @app.task(queue="payments", queueing_lock="monthly-payment-runs", pass_context=False)
 def start_monthly_payment_runs(timestamp: int) -> None:
     services.payment_runs_start_monthly(day=_helsinki_day(timestamp))
+
+
+@app.periodic(cron="* * * * *", periodic_id="retry-stalled-jobs")
+@app.task(queue="payments", queueing_lock="retry-stalled-jobs", pass_context=True)
+async def retry_stalled_jobs(context, timestamp: int) -> None:
+    await jobs.retry_stalled(
+        context.app.job_manager,
+        seconds_since_heartbeat=jobs.worker_gone_after().total_seconds(),
+        except_job_id=context.job.id,
+    )

@@ -47,6 +47,7 @@ def _detail_page(request, run, *, form=None, notice="", error=""):
         "notice": notice,
         "error": error,
         "stuck": services.is_stuck(run),
+        "worker_gone": services.is_worker_gone(run),
         "has_settled_events": run.status == PaymentRun.Status.APPROVED
         and run_lines(run).filter(event__status=EventStatus.SETTLED).exists(),
     }
@@ -99,7 +100,7 @@ def run_detail(request, run_id):
         return _detail_page(request, run, form=form, error=_("Tuntematon toiminto."))
     try:
         if form.cleaned_data["toiminto"] == "uudelleen":
-            services.payment_run_start(user=request.user, month=run.month)
+            services.payment_run_restart(user=request.user, run=run)
             notice = _("Maksatus käynnistetty uudelleen; se lasketaan taustalla.")
         elif form.cleaned_data["toiminto"] == "hyvaksy":
             services.payment_run_approve(user=request.user, run=run)

@@ -271,6 +271,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Requests per API key per minute; past it the answer is 429 with Retry-After.
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
 
+# Background workers (procrastinate) write a heartbeat three times in this many seconds; a worker
+# silent for longer is gone, and a live worker retries its jobs (payments.jobs).
+WORKER_GONE_AFTER = env_int("PSOP_WORKER_GONE_AFTER", 30)
+if WORKER_GONE_AFTER < 3:
+    raise ImproperlyConfigured(f"PSOP_WORKER_GONE_AFTER must be at least 3 seconds; got {WORKER_GONE_AFTER}")
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": WORKER_GONE_AFTER / 3,
+    "stalled_worker_timeout": WORKER_GONE_AFTER,
+}
+
 # Internationalisation ----------------------------------------------------------
 # Source strings are Finnish; Swedish and English translations are in locale/
 # (.po and the compiled .mo files are both committed). Finnish is everybody's

@@ -138,6 +138,28 @@ def test_first_login__after_changing__pages_open_and_flag_cleared(client, create
     assert client.get(reverse("vouchers:customer_tab")).status_code == 200
 
 
+def test_first_login__the_typed_password_again__refused_with_a_finnish_message_and_still_forced(client, created):
+    """Issue 28, item 3: the forced change accepted the very password the admin typed."""
+    client.force_login(created)
+    response = change(client, TYPED, TYPED)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Uusi salasana ei saa olla sama kuin nykyinen salasanasi." in body and "error-summary" in body
+    created.refresh_from_db()
+    assert created.check_password(TYPED) and must_change_password(created)
+    assert client.get(reverse("vouchers:customer_tab"))["Location"] == reverse("password_change")
+
+
+def test_password_change__new_password_same_as_the_current__refused_nothing_changed(client):
+    user = provider_user()
+    client.force_login(user)
+    response = change(client, PASSWORD, PASSWORD)
+    assert response.status_code == 200
+    assert "Uusi salasana ei saa olla sama kuin nykyinen salasanasi." in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
 def test_users_without_a_typed_password__not_forced(client):
     """Factory and training-data users (load_demo sets passwords itself) have no flag."""
     user = provider_user(username="tuottaja")
