@@ -2,6 +2,8 @@
 interactive docs at /api/v1/docs from the vendored Swagger UI (no CDN). Thin: each operation
 calls the same selectors and services as the pages, as the key's technical user."""
 
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
@@ -11,6 +13,7 @@ from api.auth import ApiKeyAuth
 from api.errors import domain_error_body, error_body, retry_after, status_of, validation_body
 from api.services import RateLimited
 from core.errors import DomainError
+from core.requests import too_large_message
 
 class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # Finnish as it is: "löydy", not "l\u00f6ydy"
@@ -53,6 +56,20 @@ def _rate_limited(request, error):
     body = error_body("rate_limited", _("Liian monta pyyntöä; yritä uudelleen %(seconds)s sekunnin kuluttua.")
                       % {"seconds": error.retry_after})
     return retry_after(api.create_response(request, body, status=429), error.retry_after)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request, error):
+    return api.create_response(request, error_body("too_large", too_large_message()), status=413)
+
+
+@api.exception_handler(DatabaseError)
+def _database_error(request, error):
+    """An outage answers JSON too (a broken query is still a 500, through the same handler)."""
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        raise error
+    body = error_body("unavailable", _("Palvelu ei ole hetkeen käytettävissä. Yritä hetken kuluttua uudelleen."))
+    return retry_after(api.create_response(request, body, status=503), 30)
 
 
 @api.exception_handler(HttpError)

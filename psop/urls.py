@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include("api.v1_urls")),  # the REST API (django-ninja)
 ]
 
+handler400 = "psop.views.bad_request"
 handler404 = "psop.views.page_not_found"
 handler403 = "psop.views.permission_denied"
 handler500 = "psop.views.server_error"

@@ -1,12 +1,16 @@
 import sys
 
 from django.apps import apps
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from core.requests import too_large_message
 
 
 @require_GET
@@ -30,10 +34,35 @@ def server_error(request):
     """
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)):
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        if _is_api(request):
+            response = _api_error("unavailable", _("Palvelu ei ole hetkeen käytettävissä. Yritä hetken kuluttua uudelleen."), 503)
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response
+    if _is_api(request):
+        return _api_error("server_error", _("Palvelussa tapahtui odottamaton virhe. Tallennetut tiedot ovat tallessa."), 500)
     return HttpResponseServerError(render_to_string("500.html"))
+
+
+def bad_request(request, exception=None):
+    """The 400 handler: what Django refuses before any view (a malformed or oversized body, a bad
+    Host): PSOP's own Finnish page, never Django's English "Bad Request (400)"; JSON on the API, where
+    a body past DATA_UPLOAD_MAX_MEMORY_SIZE is 413."""
+    if _is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            return _api_error("too_large", too_large_message(), 413)
+        return _api_error("bad_request", _("Virheellinen pyyntö."), 400)
+    return HttpResponseBadRequest(render_to_string("400.html"))
+
+
+def _is_api(request) -> bool:
+    return request is not None and request.path.startswith("/api/")
+
+
+def _api_error(code: str, message: str, status: int) -> JsonResponse:
+    """The API's error body (api/errors.py: ``code`` and ``message``), for answers made outside it."""
+    return JsonResponse({"code": code, "message": str(message)}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def page_not_found(request, exception=None):

@@ -59,3 +59,11 @@ def test_404_page_follows_the_users_language(debug, login, settings):
     response = client.get("/ei-tallaista-sivua/")
     assert response.status_code == 404
     assert NOT_FOUND not in response.content.decode()
+
+
+def test_request_django_refuses__own_finnish_400_page(settings, client):
+    settings.DEBUG = False
+    response = client.post("/kirjaudu/", data=b"--x\r\nbroken", content_type="multipart/form-data; boundary=\x00")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Virheellinen pyyntö" in html and "Bad Request" not in html
