@@ -6,14 +6,11 @@ against what the events before them used.
 """
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -419,67 +416,3 @@ def event_credit(*, user, event_id: int, reason_code: str, explanation: str, qua
     _log(user=user, event=original, action="credited", changes={"credit": [None, credit.pk]})
     _notify(original, kind=NotificationKind.CREDITED, explanation=explanation)
     return credit
-
-
-# --- settling and paying: a payment run asks ----------------------------------------------------
-# Set-based: one UPDATE and one INSERT … SELECT however many events, inside the caller's transaction.
-
-
-def _history(*, user, events, action: str, changes: dict) -> None:
-    """One change row per event of the ``events`` queryset, in one statement."""
-    sql, params = events.values(picked_id=F("pk"), picked_reservation=F("reservation_id")).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {EventChange._meta.db_table}
-                       (event_id, event_number, reservation_id, changed_by_id, changed_at, action, changes)
-                SELECT picked.picked_id, picked.picked_id, picked.picked_reservation, %s, now(), %s, %s::jsonb
-                  FROM ({sql}) AS picked""",
-            (user.pk, action, json.dumps(changes), *params),
-        )
-
-
-def _set_status(*, user, events, source: str, target: str, action: str, payment_run_id: int) -> int:
-    if not EventStatus.can_move(source, target):
-        raise DomainError("transition_not_allowed", _("Tapahtuman tilaa ei voi muuttaa."))
-    events = events.filter(status=source)
-    _history(user=user, events=events, action=action,
-             changes={"status": [source, target], "payment_run": [None, payment_run_id]})
-    return events.update(status=target, updated_at=timezone.now())
-
-
-def events_settle_sql(*, user, events, payment_run_id: int) -> tuple[str, tuple]:
-    """Approved events paid in a payment run (the ``events`` queryset) become settled (tilitetty):
-    after this only a credit corrects them. Returned as the start of the caller's statement, for a
-    run that pays what it settles: ``WITH settled AS (UPDATE … RETURNING …), settled_history AS (INSERT …)``, the
-    caller adding the statement that reads ``settled`` (id, reservation_id, voucher_share, date of
-    each event settled). One pass over the events: the UPDATE locks, settles and returns them, and
-    their history is written from what it returned. An event changed meanwhile is settled as it
-    is now (the UPDATE waits for the change and reads its new row), one that is no longer
-    approved is left out; nothing is locked, read or written twice."""
-    source, target = EventStatus.APPROVED, EventStatus.SETTLED
-    sql, params = events.filter(status=source).order_by().values("pk").query.sql_with_params()
-    changes = {"status": [source, target], "payment_run": [None, payment_run_id]}
-    table = Event._meta.db_table
-    return (
-        f"""WITH settled AS (
-                UPDATE {table} SET status = %s, updated_at = %s
-                 WHERE id IN ({sql}) AND status = %s
-             RETURNING id, reservation_id, voucher_share, date
-            ), settled_history AS (
-                INSERT INTO {EventChange._meta.db_table}
-                       (event_id, event_number, reservation_id, changed_by_id, changed_at, action, changes)
-                SELECT id, id, reservation_id, %s, now(), 'settle', %s::jsonb FROM settled
-            )""",
-        (target, timezone.now(), *params, source, user.pk, json.dumps(changes)),
-    )
-
-
-def events_mark_paid(*, user, events, payment_run_id: int) -> int:
-    """Settled events of an approved run that has been paid out become paid; returns how many."""
-    return _set_status(user=user, events=events, source=EventStatus.SETTLED, target=EventStatus.PAID,
-                       action="paid", payment_run_id=payment_run_id)
-
-
-def events_note_payment_approved(*, user, events, payment_run_id: int) -> None:
-    """The run that paid the events was approved: their history says so."""
-    _history(user=user, events=events, action="payment_approved", changes={"payment_run": [None, payment_run_id]})
