@@ -18,21 +18,28 @@ def _client_address(request) -> str | None:
     return client_address(request) if request is not None else None
 
 
+# Who the user is as the audit log records them, asked of the app that knows (organisations'
+# access module registers it when the apps are ready: ``audit_membership_reader``). The audit
+# app sits below organisations and never reaches up to it.
+_membership_reader = None
+
+
+def audit_membership_reader(reader) -> None:
+    """Set how a user's membership is read: ``reader(user)`` returns the membership (with its
+    ``organisation`` and ``organiser_id``) or None. Called once, by ``organisations.apps``."""
+    global _membership_reader
+    _membership_reader = reader
+
+
 def _membership_of(user) -> tuple[str, int | None]:
     """The user's organisation name ("" for none) and organiser id (None for a provider's user).
 
-    The membership is the one the access module reads, from the same per-user cache
-    (``organisations.permissions.membership_of``, which the audit app may not import; an API key's
+    The membership is the one the access module reads, from its per-user cache (an API key's
     in-memory membership is there too): one query per request for both, with its provider and
     organiser."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or _membership_reader is None:
         return "", None
-    if not hasattr(user, "_psop_membership"):
-        membership_model = user._meta.get_field("membership").related_model
-        user._psop_membership = (
-            membership_model.objects.select_related("provider", "organiser").filter(user_id=user.pk).first()
-        )
-    membership = user._psop_membership
+    membership = _membership_reader(user)
     return (str(membership.organisation), membership.organiser_id) if membership is not None else ("", None)
 
 

@@ -1,14 +1,13 @@
 """Importing events from a file ("Tuo tapahtumia"): a CSV or XLSX file with the columns of the
 template, read into rows, each row cleaned by the event form's own fields (``EventRowForm``) and
-checked by the recording service's own rules (``events.services``: recordable, priced, within
+checked by the recording service's own rules (``events.recording``: recordable, priced, within
 what was granted or under review, a balance never overdrawn). A preview shows every row's
 result; saving records the good rows in one transaction, or none when the user chose "all or
 nothing" and a row is bad.
 
-Set-based for 10,000 rows: the reservations of all rows are read (and locked, when saving) in one
-query, their usage in one GROUP BY, each price once per provider, content and day, and the events
-are inserted in batches. The rules are the service's: it is asked with these answers at hand
-(``price_lookup``, ``usage_lookup``) instead of asking the database row by row.
+Set-based for 10,000 rows: the recording service (``events.recording.events_record_many``) reads
+the reservations of all rows (and locks them, when saving) in one query, their usage in one GROUP
+BY, each price once per provider, content and day, and inserts the events in batches.
 
 Between the preview and "Tallenna" the rows travel in the page, signed by the server for this
 user (django.core.signing, compressed, one hour): nothing to store, any web node can save them,
@@ -23,8 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,20 +32,10 @@ from core.errors import DomainError
 from core.money import format_amount, format_euros
 from events.forms import EventRowForm
 from events.models import Event, EventStatus
-from events.selectors import usage_by_day
-from events.services import (
-    _check_recordable,
-    _move,
-    _priced,
-    _status_for,
-    log_recorded,
-    reservation_not_found,
-)
+from events.recording import NewEvent, events_record_many
 from organisations import permissions
 from organisations.models import Provider
-from reservations.selectors import reservations_for_user
 from vouchers.models import ServiceAgreement
-from vouchers.selectors import price_on
 
 # The file's columns: its header (Finnish, as the template has them) and the form field each fills.
 COLUMNS = (("ostovoima", "ostovoima"), ("päivämäärä", "paivamaara"), ("määrä", "maara"), ("lisätieto", "lisatieto"))
@@ -298,76 +286,8 @@ def import_providers(user):
     return Provider.objects.filter(Exists(agreements)).order_by("name")
 
 
-class _Prices:
-    """``price_on`` asked once per provider, organiser, content and day."""
-
-    def __init__(self):
-        self.known = {}
-
-    def __call__(self, *, provider, organiser, content, day):
-        key = (provider, organiser, content.pk, day)
-        if key not in self.known:
-            self.known[key] = price_on(provider=provider, organiser=organiser, content=content, day=day)
-        return self.known[key]
-
-
-class _Usage:
-    """``period_usage`` from one read of every reservation's usage per day, plus the rows this
-    import has accepted so far (so that row 2 sees row 1, as a second recording sees the first).
-    Each period's sum is made once; an accepted row adds to the sums of its reservation's periods."""
-
-    def __init__(self, reservation_ids):
-        self.by_day = usage_by_day(reservation_ids)
-        self.periods: dict[int, dict[tuple, list[Decimal]]] = {}
-
-    def __call__(self, *, reservation, start, end, exclude_event_id=None):
-        periods = self.periods.setdefault(reservation.pk, {})
-        if (start, end) not in periods:
-            days = self.by_day.get(reservation.pk, {}).items()
-            periods[(start, end)] = [
-                sum((used[0] for day, used in days if start <= day <= end), Decimal("0")),
-                sum((used[1] for day, used in days if start <= day <= end), Decimal("0")),
-            ]
-        quantity, amount = periods[(start, end)]
-        return quantity, amount
-
-    def add(self, event: Event) -> None:
-        day = self.by_day.setdefault(event.reservation_id, {}).setdefault(event.date, [Decimal("0"), Decimal("0")])
-        day[0] += event.quantity
-        day[1] += event.voucher_share
-        for (start, end), used in self.periods.get(event.reservation_id, {}).items():
-            if start <= event.date <= end:
-                used[0] += event.quantity
-                used[1] += event.voucher_share
-
-
-def _reservations_by_number(*, user, numbers, provider_id, lock: bool) -> dict:
-    reservations = reservations_for_user(user).select_related("voucher__organiser").filter(voucher__number__in=numbers)
-    if provider_id is not None:
-        reservations = reservations.filter(provider_id=provider_id)
-    if lock:
-        # One statement, in the order of the reservations' ids: two imports cannot deadlock.
-        reservations = reservations.select_for_update(of=("self",)).order_by("pk")
-    return {reservation.voucher.number: reservation for reservation in reservations}
-
-
 def _refusal(error: DomainError) -> tuple[str, str]:
     return CODE_COLUMN.get(error.code, ""), error.message
-
-
-MONEY_FIELDS = [Event._meta.get_field(name) for name in ("unit_price", "total", "voucher_share", "customer_share")]
-
-
-def _fields_valid(event: Event) -> None:
-    """The model's own checks of what the service computed (digits of the euros, as ``full_clean``
-    checks them for one event); what the row gave was checked by the form's fields, the foreign
-    keys are the locked reservation and the user, and the check constraints hold by how the
-    service prices an event (the database enforces them all the same)."""
-    try:
-        for model_field in MONEY_FIELDS:
-            model_field.clean(getattr(event, model_field.attname), event)
-    except ValidationError as error:
-        raise DomainError("invalid", " ".join(error.messages)) from error
 
 
 @transaction.atomic
@@ -375,70 +295,46 @@ def import_events(*, user, rows: list[Row], provider_id: int | None = None, save
                   all_or_nothing: bool = False, batch: str = "") -> Outcome:
     """Check every row as ``events.services.event_record`` would, in the file's order (a row sees
     the rows above it); with ``save``, record the good ones in this transaction — or none of them,
-    with ``all_or_nothing``, when any row is bad. Provider users import onto their own provider's
+    with ``all_or_nothing``, when any row is bad. The recording service does both
+    (``events.recording.events_record_many``). Provider users import onto their own provider's
     reservations; organiser users onto ``provider_id``'s reservations of their own vouchers. A
     number that is not the user's is refused as one that does not exist. ``batch`` names the
     preview: each event keeps it with its line as its ``client_id`` (unique per reservation), so
     the same preview saved twice, even at the same moment, records its rows once."""
     if permissions.is_organiser(user) and provider_id is None:
         raise ImportRefused(_("Valitse palveluntuottaja."))
-    results, cleaned = [], []
+    results, checked = [], []
     for row in rows:
         data, errors = EventRowForm.clean_row(row.cells)
         result = RowResult(line=row.line, number=row.cells.get("ostovoima", ""))
         for name, messages in errors.items():
             result.errors.extend((FIELD_COLUMN.get(name, ""), message) for message in messages)
         results.append(result)
-        cleaned.append(data)
-    numbers = {data["ostovoima"] for data, result in zip(cleaned, results, strict=True) if result.ok}
-    reservations = _reservations_by_number(user=user, numbers=numbers, provider_id=provider_id, lock=save)
-    prices, usage = _Prices(), _Usage([reservation.pk for reservation in reservations.values()])
-    for data, result in zip(cleaned, results, strict=True):
-        if not result.ok:
-            continue
-        result.date, result.quantity = data["paivamaara"], data["maara"]
-        try:
-            reservation = reservations.get(data["ostovoima"])
-            if reservation is None:
-                raise reservation_not_found()
-            result.event = _checked_event(user=user, reservation=reservation, data=data, prices=prices, usage=usage)
-        except DomainError as error:
-            result.errors.append(_refusal(error))
-            continue
-        usage.add(result.event)
-    outcome = Outcome(rows=results)
-    if save and (not all_or_nothing or not outcome.bad):
-        outcome.saved = _record(user=user, rows=[row for row in results if row.ok], batch=batch)
-    return outcome
-
-
-def _checked_event(*, user, reservation, data, prices, usage) -> Event:
-    """The event ``event_record`` would make of this row: the same checks, price and status."""
-    day, quantity = data["paivamaara"], data["maara"]
-    _check_recordable(reservation=reservation, content_id=None, day=day, quantity=quantity)
-    priced = _priced(reservation=reservation, day=day, quantity=quantity, price_lookup=prices)
-    status = _status_for(reservation=reservation, day=day, quantity=quantity, voucher_share=priced["voucher_share"],
-                         usage_lookup=usage)
-    event = Event(reservation=reservation, organiser_id=reservation.organiser_id, date=day, quantity=quantity,
-                  note=data["lisatieto"], created_by=user, **priced)
-    _move(event, status)
-    _fields_valid(event)
-    return event
-
-
-def _record(*, user, rows: list[RowResult], batch: str) -> int:
-    """Insert the events in batches; each gets its history and audit row as a recording does."""
-    events = [row.event for row in rows]
-    if batch:
-        for row in rows:
-            row.event.client_id = f"tuonti-{batch}-{row.line}"
+        if result.ok:
+            result.date, result.quantity = data["paivamaara"], data["maara"]
+            client_id = f"tuonti-{batch}-{row.line}" if save and batch else None
+            checked.append((result, NewEvent(voucher_number=data["ostovoima"], date=result.date, quantity=result.quantity,
+                                             note=data["lisatieto"], client_id=client_id)))
+    # A row the form refused is as bad as one the service refuses: with "all or nothing", nothing.
+    save = save and not (all_or_nothing and len(checked) < len(results))
     try:
-        with transaction.atomic():
-            Event.objects.bulk_create(events, batch_size=1000)
-    except IntegrityError:
-        raise ImportRefused(_("Tämä tiedosto on jo tallennettu. Lataa uusi tiedosto.")) from None
-    log_recorded(user=user, events=events)
-    return len(events)
+        recorded = events_record_many(user=user, rows=[new for _result, new in checked], provider_id=provider_id,
+                                      save=save, all_or_nothing=all_or_nothing)
+    except DomainError as error:
+        if error.code == "already_recorded":  # the same preview saved at the same moment
+            raise ImportRefused(_("Tämä tiedosto on jo tallennettu. Lataa uusi tiedosto.")) from None
+        raise
+    for (result, _new), answer in zip(checked, recorded, strict=True):
+        if answer.ok:
+            result.event = answer.event
+        elif answer.error.code == "already_recorded":
+            raise ImportRefused(_("Tämä tiedosto on jo tallennettu. Lataa uusi tiedosto."))
+        else:
+            result.errors.append(_refusal(answer.error))
+    outcome = Outcome(rows=results)
+    if save and not (all_or_nothing and outcome.bad):
+        outcome.saved = len(outcome.good)
+    return outcome
 
 
 # --- the template -------------------------------------------------------------------------------------

@@ -35,6 +35,17 @@ def reservations_with_prices(user, *, kinds, day: dt.date | None = None):
     return reservations_for_user(user).filter(voucher__service__kind__in=kinds).annotate(price_today=Subquery(prices))
 
 
+def _counted(reservation_ids, *, exclude_event_id=None):
+    """What "used so far" reads, the one rule of it: the events of these reservations whose
+    quantity and euros use up what was granted (``EventStatus.counted``), summed by ``_USED``."""
+    events = Event.objects.filter(reservation_id__in=list(reservation_ids), status__in=EventStatus.counted()).order_by()
+    return events.exclude(pk=exclude_event_id) if exclude_event_id is not None else events
+
+
+def _used() -> dict:
+    return {"quantity": Sum("quantity"), "amount": Sum("voucher_share")}
+
+
 def usage_by_reservation(reservation_ids, *, day: dt.date | None = None) -> dict[int, tuple[Decimal, Decimal]]:
     """(quantity, voucher euros) that the counted events of each reservation use in ``day``'s
     period: the whole validity, or ``day``'s calendar month for a monthly content. One aggregate
@@ -43,14 +54,13 @@ def usage_by_reservation(reservation_ids, *, day: dt.date | None = None) -> dict
         return {}
     month_start, month_end = month_bounds(day or today())
     rows = (
-        Event.objects.filter(reservation_id__in=reservation_ids, status__in=EventStatus.counted())
+        _counted(reservation_ids)
         .filter(
             Q(reservation__voucher_content__period=VoucherContent.Period.VALIDITY)
             | Q(date__gte=month_start, date__lte=month_end)
         )
-        .order_by()
         .values("reservation_id")
-        .annotate(quantity=Sum("quantity"), amount=Sum("voucher_share"))
+        .annotate(**_used())
     )
     return {row["reservation_id"]: (row["quantity"], row["amount"]) for row in rows}
 
@@ -64,28 +74,39 @@ def attach_usage(reservations, *, day: dt.date | None = None):
     return reservations
 
 
-def period_usage(*, reservation, start, end, exclude_event_id=None) -> tuple[Decimal, Decimal]:
-    """(quantity, voucher euros) the reservation's counted events use between ``start`` and ``end``."""
-    events = Event.objects.filter(reservation=reservation, status__in=EventStatus.counted(), date__range=(start, end))
-    if exclude_event_id is not None:
-        events = events.exclude(pk=exclude_event_id)
-    totals = events.aggregate(quantity=Sum("quantity"), amount=Sum("voucher_share"))
-    return totals["quantity"] or ZERO, totals["amount"] or ZERO
+class Usage:
+    """What a recording checks against: (quantity, voucher euros) each reservation's counted events
+    use in a period, from one read of their usage per day (one GROUP BY for all the reservations),
+    plus the events accepted since (``add``: in a recording of many, row 2 sees row 1, as a second
+    recording sees the first). ``exclude_event_id``: the event being changed, counted as it will
+    be, not as it was. Each period's sum is made once; an accepted event adds to its periods."""
 
+    def __init__(self, reservation_ids, *, exclude_event_id=None):
+        self.by_day: dict[int, dict[dt.date, list[Decimal]]] = {}
+        rows = _counted(reservation_ids, exclude_event_id=exclude_event_id).values("reservation_id", "date").annotate(**_used())
+        for row in rows:
+            self.by_day.setdefault(row["reservation_id"], {})[row["date"]] = [row["quantity"], row["amount"]]
+        self.periods: dict[int, dict[tuple, list[Decimal]]] = {}
 
-def usage_by_day(reservation_ids) -> dict[int, dict[dt.date, list[Decimal]]]:
-    """``period_usage`` for many reservations at once: {reservation id: {day: [quantity, voucher
-    euros]}} of their counted events, one GROUP BY; a period's usage is the sum of its days."""
-    rows = (
-        Event.objects.filter(reservation_id__in=list(reservation_ids), status__in=EventStatus.counted())
-        .order_by()
-        .values("reservation_id", "date")
-        .annotate(quantity=Sum("quantity"), amount=Sum("voucher_share"))
-    )
-    usage: dict[int, dict[dt.date, list[Decimal]]] = {}
-    for row in rows:
-        usage.setdefault(row["reservation_id"], {})[row["date"]] = [row["quantity"], row["amount"]]
-    return usage
+    def used(self, *, reservation, start, end) -> tuple[Decimal, Decimal]:
+        periods = self.periods.setdefault(reservation.pk, {})
+        if (start, end) not in periods:
+            days = self.by_day.get(reservation.pk, {}).items()
+            periods[(start, end)] = [
+                sum((used[0] for day, used in days if start <= day <= end), ZERO),
+                sum((used[1] for day, used in days if start <= day <= end), ZERO),
+            ]
+        quantity, amount = periods[(start, end)]
+        return quantity, amount
+
+    def add(self, event: Event) -> None:
+        day = self.by_day.setdefault(event.reservation_id, {}).setdefault(event.date, [ZERO, ZERO])
+        day[0] += event.quantity
+        day[1] += event.voucher_share
+        for (start, end), used in self.periods.get(event.reservation_id, {}).items():
+            if start <= event.date <= end:
+                used[0] += event.quantity
+                used[1] += event.voucher_share
 
 
 def reservation_events(reservation):

@@ -24,6 +24,7 @@ from events.filters import ReviewFilter, VoucherTabFilter
 from events.forms import CreditForm, EventForm, EventImportForm, EventImportSaveForm, RejectForm
 from events.models import EventStatus
 from events.pricing import usage_of
+from events.recording import OVER_GRANT
 from events.selectors import (
     attach_usage,
     events_for_user,
@@ -139,7 +140,7 @@ def _event_page(request, reservation, *, form, event=None, notice="", over_grant
         "event": event,
         "events": reservation_events(reservation),
         "notice": notice,
-        "over_grant": event_services.OVER_GRANT if over_grant else "",
+        "over_grant": OVER_GRANT if over_grant else "",
     }
     return render_page(request, "events/event_form.html", context)
 
@@ -294,9 +295,6 @@ def event_reject(request, event_id):
 
 # --- "Tuo tapahtumia": events from a CSV or XLSX file -------------------------------------------------
 
-IMPORTS_DONE = "events_imports_done"  # session: fingerprints of the previews already saved
-
-
 def _import_page(request, *, form, outcome=None, token="", save_form=None, notice=""):
     context = {
         "tab": "vouchers",
@@ -342,9 +340,9 @@ def event_import_save(request):
         if not save_form.is_valid():
             raise event_imports.ImportRefused(_("Esikatselua ei löydy. Lataa tiedosto uudelleen."))
         rows, provider_id = event_imports.unsign_rows(user=request.user, token=token)
+        # A preview saved before is refused by the events' client ids (its fingerprint and line, once
+        # per reservation), not by a list kept beside them.
         digest = event_imports.token_digest(token)
-        if digest in request.session.get(IMPORTS_DONE, []):
-            raise event_imports.ImportRefused(_("Tämä tiedosto on jo tallennettu. Lataa uusi tiedosto."))
         all_or_nothing = save_form.cleaned_data["kaikki_tai_ei_mitaan"]
         outcome = event_imports.import_events(
             user=request.user, rows=rows, provider_id=provider_id, save=True, all_or_nothing=all_or_nothing, batch=digest
@@ -357,7 +355,6 @@ def event_import_save(request):
         notice = _("Mitään ei tallennettu: %(bad)s riviä on virheellisiä.") % {"bad": len(outcome.bad)}
         return _import_page(request, form=EventImportForm(providers=providers), outcome=outcome, token=token,
                             save_form=save_form, notice=notice)
-    request.session[IMPORTS_DONE] = [*request.session.get(IMPORTS_DONE, [])[-19:], digest]
     messages.success(request, _import_notice(outcome))
     return redirect("events:vouchers")
 

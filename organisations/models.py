@@ -42,17 +42,18 @@ class CopiesOrganiser(models.Model):
     class Meta:
         abstract = True
 
-    def _copy_organiser(self) -> None:
+    def copy_organiser(self) -> None:
+        """Fill the copy from the parent: save and validation call this, a bulk insert calls it itself."""
         if self.organiser_id is None and getattr(self, f"{self.organiser_from}_id") is not None:
             self.organiser_id = getattr(self, self.organiser_from).organiser_id
 
     def clean_fields(self, exclude=None):
         # Not validated with a query of its own: it is the parent's, and the database keeps it so.
-        self._copy_organiser()
+        self.copy_organiser()
         super().clean_fields(exclude={*(exclude or ()), "organiser"})
 
     def save(self, *args, **kwargs):
-        self._copy_organiser()
+        self.copy_organiser()
         super().save(*args, **kwargs)
 
 

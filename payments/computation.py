@@ -2,7 +2,7 @@
 
 One transaction (the caller's): the lines are gathered into a temporary table, checked,
 summed per provider (GROUP BY) and written with ``INSERT … SELECT``. The events are settled and
-their lines made in one statement (``events.services.events_settle_sql``: an UPDATE … RETURNING
+their lines made in one statement (``events.settlement.events_settle``: an UPDATE … RETURNING
 that the history and the lines are written from). A failure rolls everything back: no
 half-written run.
 
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from core.dates import month_bounds
 from core.errors import DomainError
 from customers.selectors import customerships_valid_in_month
-from events.services import events_settle_sql
+from events.settlement import events_settle
 from payments.models import CapitationPriceKey, PaymentRun
 from payments.selectors import capitation_price_key_fees, pro_rata_fee_sql, unpaid_approved_events, with_monthly_content
 
@@ -140,16 +140,16 @@ def payable_events(*, organiser_id: int, last_day: dt.date):
 
 def add_events(cursor, *, run) -> None:
     """Settle the payable events and make their lines in one statement
-    (``events.services.events_settle_sql``): each event is read, locked and settled once, and
-    paid with the voucher share it has when it is settled."""
+    (``events.settlement.events_settle``): each event is read, locked and settled once, and
+    paid with the voucher share it has when it is settled, for the month of its date."""
     events = payable_events(organiser_id=run.organiser_id, last_day=month_bounds(run.month)[1])
-    settle_sql, params = events_settle_sql(user=run.created_by, events=events, payment_run_id=run.pk)
+    settled = events_settle(user=run.created_by, events=events, payment_run_id=run.pk)
     cursor.execute(
-        f"""{settle_sql}
+        f"""{settled.sql}
         INSERT INTO {LINES} (provider_id, event_id, for_month, amount, priced)
-        SELECT reservation.provider_id, settled.id, date_trunc('month', settled.date)::date, settled.voucher_share, true
-          FROM settled JOIN reservations_reservation reservation ON reservation.id = settled.reservation_id""",
-        params,
+        SELECT {settled.provider_id}, {settled.event_id}, {settled.month}, {settled.voucher_share}, true
+          FROM {settled.table}""",
+        settled.params,
     )
 
 

@@ -2,7 +2,7 @@
 marking it paid.
 
 This module sits above ``events`` and ``customers``: it reads their events and customerships,
-and asks ``events.services`` to settle the events it pays. They never import it.
+and asks ``events.settlement`` to settle the events it pays. They never import it.
 
 A run is started by hand (organiser staff, a month that has ended) or by the monthly schedule
 (``payments.tasks``); either way ``PaymentRun`` is unique per organiser and month, and the
@@ -24,7 +24,7 @@ from audit.services import audit_log
 from core.dates import today
 from core.errors import DomainError
 from events.models import EventStatus
-from events.services import events_mark_paid, events_note_payment_approved
+from events.settlement import events_mark_paid, events_note_payment_approved
 from notifications.models import NotificationKind
 from notifications.services import notify_each
 from organisations import permissions

@@ -1,6 +1,6 @@
 """Reservations, only as far as the user may see them."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from core.dates import today
 from organisations import permissions
@@ -86,8 +86,6 @@ def reservation_with_number(reservations, text: str):
 
 
 def reservation_with_details(user, reservation_id: int):
-    """One of the user's reservations with its events, or None (someone else's is None too)."""
-    # The events app's rows, reached through the relation: reservations never import events.
-    event_model = Reservation._meta.get_field("events").related_model
-    events = event_model.objects.order_by("-date", "-id")
-    return reservations_for_user(user).prefetch_related(Prefetch("events", queryset=events)).filter(pk=reservation_id).first()
+    """One of the user's reservations, or None (someone else's is None too). Its events are the
+    events app's to show, in the slot the details offer (events/_reservation_actions.html)."""
+    return reservations_for_user(user).filter(pk=reservation_id).first()

@@ -82,6 +82,135 @@ def test_the_import_check_catches_an_upward_import(tmp_path):
     assert [name for _, name in _imported_packages(module)] == ["payments", "events"]
 
 
+# --- the doors an import check cannot see: reflection and another app's private names -------------
+
+
+def _code_modules():
+    """Our apps' modules but their migrations, which name historical models by design."""
+    for package, path in _modules():
+        if "migrations" not in path.parts:
+            yield package, path
+
+
+def _may_reach(package: str, app: str) -> bool:
+    return app == package or app not in OURS or app in ALLOWED[package]
+
+
+def _module_aliases(tree) -> dict[str, str]:
+    """Names bound to a module of one of our apps in this module: {alias: app}."""
+    aliases = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name.split(".")[0]
+                else:
+                    aliases[alias.name.split(".")[0]] = alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            app = node.module.split(".")[0]
+            for alias in node.names:
+                # ``from organisations import permissions``: a module; ``from x.models import Y``: a
+                # class, whose private names are as much its app's own.
+                aliases[alias.asname or alias.name] = app
+    return aliases
+
+
+# Django's documented model API, private by its name only.
+DJANGO_PUBLIC = {"_meta", "_default_manager", "_base_manager", "_state"}
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__") and name not in DJANGO_PUBLIC
+
+
+def _private_attributes() -> dict[str, set[str]]:
+    """The private attributes each app sets on objects not its own (``user._psop_membership =``):
+    {name: apps that set it}. ``self._x`` and ``cls._x`` are the class's own business."""
+    owners: dict[str, set[str]] = {}
+    for package, path in _code_modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _private(node.attr)
+                    and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
+                owners.setdefault(node.attr, set()).add(package)
+    return owners
+
+
+def _hidden_doors(path: Path, package: str, private_attributes: dict[str, set[str]]):
+    """(line, what) for each way this module reaches past the floor plan without an import: a
+    model looked up by name (``apps.get_model``) in an app it may not import, a model reached
+    through a relation's ``_meta`` (``get_field(…).related_model``), and a private name of another
+    of our apps (``from events.services import _priced``, ``permissions._role``,
+    ``user._psop_membership``)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    aliases = _module_aliases(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            function = node.func
+            name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
+            if name == "get_model":
+                first = node.args[0] if node.args else None
+                label = first.value.split(".")[0] if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+                if label is None or not _may_reach(package, label):
+                    yield node.lineno, f"get_model({label or '…'}) by name"
+            elif name in ("getattr", "hasattr", "setattr") and len(node.args) >= 2:
+                attribute = node.args[1]
+                if isinstance(attribute, ast.Constant) and isinstance(attribute.value, str):
+                    owners = private_attributes.get(attribute.value, {package})
+                    if package not in owners:
+                        yield node.lineno, f"{name}(…, {attribute.value!r}), a private attribute of {', '.join(sorted(owners))}"
+        elif isinstance(node, ast.Attribute):
+            if (node.attr == "related_model" and isinstance(node.value, ast.Call)
+                    and getattr(node.value.func, "attr", "") == "get_field"):
+                yield node.lineno, "a model reached through _meta.get_field(…).related_model"
+            elif _private(node.attr):
+                owners = private_attributes.get(node.attr, {package})
+                owner = aliases.get(node.value.id) if isinstance(node.value, ast.Name) else None
+                if owner is not None and not owner == package and owner in OURS:
+                    yield node.lineno, f"{node.value.id}.{node.attr}, a private name of {owner}"
+                elif package not in owners:
+                    yield node.lineno, f".{node.attr}, a private attribute of {', '.join(sorted(owners))}"
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            app = node.module.split(".")[0]
+            if app in OURS and app != package:
+                for alias in node.names:
+                    if _private(alias.name):
+                        yield node.lineno, f"imports {node.module}.{alias.name}, a private name of {app}"
+
+
+def test_no_app_reaches_past_the_floor_plan_by_reflection_or_private_names():
+    private_attributes = _private_attributes()
+    shared = {name: owners for name, owners in private_attributes.items() if len(owners) > 1}
+    problems = [f"{name} is set by {', '.join(sorted(owners))}: one app owns it" for name, owners in shared.items()]
+    for package, path in _code_modules():
+        problems += [f"{path.relative_to(ROOT)}:{line} {what}" for line, what in _hidden_doors(path, package, private_attributes)]
+    assert not problems, "doors the imports do not show:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("source", "package", "caught"),
+    [
+        ('from django.apps import apps\nEvent = apps.get_model("events", "Event")\n', "reservations", True),
+        ('from django.apps import apps\nEvent = apps.get_model("events.Event")\n', "vouchers", True),
+        ('from django.apps import apps\nmodel = apps.get_model(label, name)\n', "reservations", True),
+        ('from django.apps import apps\nVoucher = apps.get_model("vouchers", "Voucher")\n', "events", False),
+        ('model = Reservation._meta.get_field("events").related_model\n', "reservations", True),
+        ("from events.services import _priced\n", "api", True),
+        ("from organisations import permissions\nrole = permissions._role(user)\n", "vouchers", True),
+        ("import organisations.permissions as access\nrole = access._role(user)\n", "audit", True),
+        ("cached = user._psop_membership\n", "audit", True),
+        ('cached = hasattr(user, "_psop_membership")\n', "audit", True),
+        ("cached = user._psop_membership\n", "organisations", False),
+        ("from events.services import _priced\n", "events", False),
+        ("self._cache = {}\nvalue = self._cache\n", "vouchers", False),
+    ],
+)
+def test_the_door_check_catches_reflection_and_private_names(tmp_path, source, package, caught):
+    module = tmp_path / "m.py"
+    module.write_text(source)
+    found = list(_hidden_doors(module, package, {"_psop_membership": {"organisations"}}))
+    assert bool(found) is caught, found
+
+
 TEMPLATE_REFERENCE = re.compile(r"""{%\s*(?:include|extends)\s+["'](?P<template>[^"']+)["']|{%\s*url\s+["'](?P<namespace>\w+):""")
 APP_OF_NAMESPACE = {"vouchers": "vouchers", "organisations": "organisations", "reservations": "reservations",
                     "customers": "customers", "events": "events", "payments": "payments",

@@ -1,7 +1,7 @@
-"""POST /events, POST /events/bulk (events.services.event_record, row by row) and GET /events, the
-feed of changed events (recorded, under review, rejected, credited, settled, paid)."""
+"""POST /events (events.services.event_record), POST /events/bulk (events.recording.events_record_many,
+the rows in order, as the import records a file's) and GET /events, the feed of changed events
+(recorded, under review, rejected, credited, settled, paid)."""
 
-from django.db import transaction
 from ninja import Query, Router, Schema
 
 from api.auth import needs
@@ -10,7 +10,7 @@ from api.paging import Cursor, Limit, Since, page_of
 from api.routers.common import IdempotencyKey
 from api.schemas import BulkIn, BulkOut, Error, EventIn, EventOut, EventPage
 from audit.services import audit_read
-from core.errors import DomainError
+from events.recording import NewEvent, events_record_many
 from events.selectors import events_for_user
 from events.services import event_record
 
@@ -65,21 +65,23 @@ def event_post(request, payload: EventIn, idempotency_key: IdempotencyKey = None
 def event_bulk(request, payload: BulkIn, idempotency_key: IdempotencyKey = None):
     """Each row on its own: created, refused with the Finnish reason, or already recorded (its
     ``client_id`` is on the reservation already). A refused row writes nothing; the others stand."""
+    rows = [
+        NewEvent(reservation_id=row.reservation_id, date=row.date, quantity=row.quantity, content_id=row.content_id,
+                 note=row.note, client_id=row.client_id)
+        for row in payload.events
+    ]
     results = []
-    for row in payload.events:
-        try:
-            with transaction.atomic():
-                event = _record(request, row)
-        except DomainError as error:
-            if error.code == "already_recorded":
-                results.append({"client_id": row.client_id, "result": "already_recorded",
-                                "event_id": error.params.get("event_id")})
-            else:
-                results.append({"client_id": row.client_id, "result": "refused", "code": error.code,
-                                "message": error.message})
+    for row, recorded in zip(payload.events, events_record_many(user=request.user, rows=rows), strict=True):
+        error = recorded.error
+        if error is None:
+            results.append({"client_id": row.client_id, "result": "created", "event_id": recorded.event.pk,
+                            "status": recorded.event.status})
+        elif error.code == "already_recorded":
+            results.append({"client_id": row.client_id, "result": "already_recorded",
+                            "event_id": error.params.get("event_id")})
         else:
-            results.append({"client_id": row.client_id, "result": "created", "event_id": event.pk,
-                            "status": event.status})
+            results.append({"client_id": row.client_id, "result": "refused", "code": error.code,
+                            "message": error.message})
     counts = {kind: sum(1 for row in results if row["result"] == kind) for kind in ("created", "refused", "already_recorded")}
     return 200, {**counts, "results": results}
 

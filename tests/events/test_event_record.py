@@ -168,19 +168,19 @@ def test_event_record__own_organisers_staff__records_on_the_providers_behalf():
 
 
 def test_a_broken_check_constraint_is_refused_in_finnish_and_writes_nothing(monkeypatch):
-    """_save leaves the check constraints to the database (no query per constraint): a row that
+    """A recording leaves the check constraints to the database (no query per constraint): a row that
     breaks one (here shares that do not add up, as a pricing bug would make) is still refused as
     a DomainError in Finnish, not a 500, and nothing of the recording is left."""
-    import events.services as services
+    import events.recording as recording
 
     reservation = priced_reservation()
-    priced = services._priced
+    priced = recording.priced
 
     def wrong(**kwargs):
         prices = priced(**kwargs)
         return {**prices, "total": prices["total"] + D("1.00")}
 
-    monkeypatch.setattr(services, "_priced", wrong)
+    monkeypatch.setattr(recording, "priced", wrong)
     error = assert_refused("invalid", reservation)
     assert "Tarkista" in error.message
 
