@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from core.dates import today
 from core.errors import DomainError
 from core.money import format_amount, format_euros
+from core.spreadsheets import SpreadsheetRefused, xlsx_lines
 from events.forms import EventRowForm
 from events.models import Event, EventStatus
 from events.recording import NewEvent, events_record_many
@@ -171,42 +172,32 @@ def _csv_table(data: bytes):
 
 
 def _xlsx_table(data: bytes):
-    """(line, cells) of an XLSX file's first sheet, read-only; dates and numbers as text."""
-    from openpyxl import load_workbook
-
+    """(line, cells) of an XLSX file's first sheet, within core.spreadsheets' bounds."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        for line, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
-            yield line, [_cell_text(value) for value in values]
-        workbook.close()
-    except ImportRefused:
-        raise
-    except Exception:  # noqa: BLE001 - any broken or foreign zip file gets the same answer
-        raise ImportRefused(_("Tiedostoa ei voi lukea: se ei ole kelvollinen XLSX-tiedosto.")) from None
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(round(value, 6))
-    return str(value)
+        yield from xlsx_lines(data, max_columns=MAX_COLUMNS)
+    except SpreadsheetRefused as refused:
+        raise ImportRefused(refused.message) from None
 
 
 def _header_key(text: str) -> str:
     return (text or "").strip().strip("\ufeff").lower()
 
 
+def _too_many_rows() -> ImportRefused:
+    return ImportRefused(
+        _("Tiedostossa on yli %(max)s riviä. Jaa tapahtumat useaan tiedostoon.") % {"max": f"{MAX_ROWS:,}".replace(",", " ")}
+    )
+
+
 def _rows(table) -> list[Row]:
-    """Rows by the header's column names; empty rows skipped; at most MAX_ROWS."""
+    """Rows by the header's column names; empty rows skipped, but every line read counts: at most
+    MAX_ROWS lines after the header (a sheet of ten million empty rows is refused at the first
+    line past it, not read to its end)."""
     table = iter(table)
     header = None
-    for _line, cells in table:
+    for line, cells in table:
+        if line > MAX_ROWS:
+            raise _too_many_rows()
         if any((cell or "").strip() for cell in cells):
             header = [_header_key(cell) for cell in cells]
             break
@@ -230,13 +221,11 @@ def _rows(table) -> list[Row]:
         raise ImportRefused(_("Sama sarake on tiedostossa kahdesti. Käytä mallipohjan sarakkeita: %(columns)s.") % {"columns": columns})
     positions = {dict(COLUMNS)[name]: index for index, name in enumerate(header) if name}
     rows = []
-    for line, cells in table:
+    for read, (line, cells) in enumerate(table, start=1):
+        if read > MAX_ROWS:
+            raise _too_many_rows()
         if not any((cell or "").strip() for cell in cells):
             continue
-        if len(rows) == MAX_ROWS:
-            raise ImportRefused(
-                _("Tiedostossa on yli %(max)s riviä. Jaa tapahtumat useaan tiedostoon.") % {"max": f"{MAX_ROWS:,}".replace(",", " ")}
-            )
         rows.append(Row(line, {name: (cells[index] if index < len(cells) else "").strip() for name, index in positions.items()}))
     if not rows:
         raise ImportRefused(_("Tiedostossa ei ole yhtään tapahtumariviä otsikkorivin jälkeen."))

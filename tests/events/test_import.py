@@ -129,6 +129,31 @@ def test_read__more_than_10000_rows__refused():
     assert len(read_bytes(csv_bytes(lines[:-1]))) == imports.MAX_ROWS
 
 
+def test_read__blank_lines_count_too__ten_thousand_blank_lines_then_a_row__refused():
+    lines = ["" for _ in range(imports.MAX_ROWS)] + ["1005;1.11.2026;1;"]
+    with pytest.raises(ImportRefused, match="yli 10 000 riviä"):
+        read_bytes(csv_bytes(lines))
+
+
+def test_read__small_xlsx_of_millions_of_empty_rows__refused_before_reading_them():
+    from tests.test_spreadsheets import SHEET_XML, with_parts, workbook_bytes
+
+    data = with_parts(workbook_bytes(["ostovoima", "päivämäärä", "määrä"]), sheet=SHEET_XML.format(rows="<row/>" * 3_000_000))
+    with pytest.raises(ImportRefused, match="purettuna liian suuri"):
+        read_bytes(data)
+
+
+def test_read__xlsx_row_far_below__the_blank_rows_between_count_and_it_is_refused():
+    from tests.test_spreadsheets import SHEET_XML, with_parts, workbook_bytes
+
+    header = "".join(f'<c r="{col}1" t="inlineStr"><is><t>{name}</t></is></c>'
+                     for col, name in zip("ABC", ("ostovoima", "päivämäärä", "määrä")))
+    sheet = SHEET_XML.format(rows=f'<row r="1">{header}</row>'
+                                  '<row r="9000000"><c r="A9000000" t="inlineStr"><is><t>1005</t></is></c></row>')
+    with pytest.raises(ImportRefused, match="yli 10 000 riviä"):
+        read_bytes(with_parts(workbook_bytes(["x"]), sheet=sheet))
+
+
 # --- checking rows: the service's rules, with line, column and message ------------------------------------
 
 
