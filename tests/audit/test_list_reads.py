@@ -107,3 +107,23 @@ def test_audit_log_search__by_a_customer_shown_in_a_list__finds_the_list_read(cl
     page = client.post(reverse("vouchers:audit_log"), {"asiakas": "Listalla"}, follow=True).content.decode()
 
     assert "listaaja" in page and "Palveluvaraukset: lista" in page and "3 asiakasta" in page
+
+
+def test_audit_growth__prints_the_last_hours_rows_and_the_busiest_user__exits_1_past_the_alert(client):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    provider = ProviderFactory()
+    reservations(provider, OrganiserFactory(), 30)
+    client.force_login(provider_user(provider, username="lukija"))
+    for _ in range(3):
+        client.get(LIST)
+    out = StringIO()
+
+    call_command("audit_growth", "--alert-above", "3", stdout=out)
+
+    assert "rows in the last hour: 3" in out.getvalue() and "lukija: 3 rows" in out.getvalue()
+    client.get(LIST)
+    with pytest.raises(CommandError, match="grew by 4 rows"):
+        call_command("audit_growth", "--alert-above", "3", stdout=StringIO())
