@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.urls import reverse
 
 import customers.services
 from core.dates import today
@@ -22,6 +23,7 @@ from customers.services import (
 from payments.computation import CORRECTION_MONTHS
 from payments.models import PaymentLine, PaymentRun
 from payments.services import payment_run_approve
+from tests.api.conftest import Api, make_key
 from tests.customers.scenarios import DAY, capitation_voucher, customership_at, serving_office, snapshot
 from tests.factories import OrganiserFactory, organiser_user, provider_user
 from tests.payments import scenarios as pay
@@ -204,3 +206,36 @@ def test_customership_end__backdated_into_an_approved_month__next_run_deducts_it
     january.refresh_from_db()
     assert january.status == PaymentRun.Status.APPROVED
     assert list(PaymentLine.objects.filter(payment__run=january).values_list("for_month", "amount")) == paid_in_january
+
+
+# --- the page and the API ask the same rule --------------------------------------------------------------
+
+
+def test_customership_end_view__provider_15_days_back__the_form_says_the_earliest_day_nothing_written(
+    client, provider, voucher, office
+):
+    customership = customership_at(office, voucher, start=today() - 60 * DAY)
+    client.force_login(provider)
+    before = snapshot()
+
+    response = client.post(reverse("customers:end", args=[customership.pk]),
+                           {"paattyy": (today() - 15 * DAY).isoformat()})
+
+    assert response.status_code == 200
+    assert f"Asiakkuuden loppupäivä voi olla aikaisintaan {fmt(today() - 14 * DAY)}." in response.content.decode()
+    assert snapshot() == before
+
+
+def test_api_customership_end__provider_key_15_days_back__422_too_far_back_nothing_written(
+    client, provider, voucher, office
+):
+    customership = customership_at(office, voucher, start=today() - 60 * DAY)
+    api = Api(client, make_key(provider))
+    before = snapshot()
+
+    response = api.post(
+        f"/api/v1/customerships/{customership.pk}/end", {"end_date": str(today() - 15 * DAY)})
+
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == "too_far_back"
+    assert snapshot() == before
