@@ -5,10 +5,6 @@ organiser's own user that organiser. Its text is an action code with parameters 
 rendered in the reader's language; ``what`` keeps the Finnish sentence. The path is stored without
 its query string, which can carry a henkilötunnus or a name."""
 
-from django.db import connection
-from django.utils import timezone
-from psycopg.types.json import Jsonb
-
 from audit.codes import render_finnish
 from audit.models import AuditEntry
 from core.network import client_address
@@ -79,42 +75,31 @@ def audit_log_many(entries: list[AuditEntry]) -> None:
 
 
 def audit_read(*, request, code: str, vouchers=(), customers=(), **params) -> None:
-    """One row per customer whose personal data this answer shows: one INSERT … SELECT over the
-    customers' ids (a list page logs 25 or 50 reads; no model instance is built for each).
+    """Log that this answer shows customers' personal data: one row per organiser whose customers it
+    shows (almost always one), however long the list. A row naming one customer has it in
+    ``customer_id``; a list's row names all its customers in ``customer_ids``, in the order shown.
+    One INSERT; a list of 50 vouchers adds one row, not 50 (SECURITY.md "What is logged").
 
     ``vouchers`` name the customers through the vouchers shown (the row belongs to each voucher's
     organiser); ``customers`` are read by an organiser's own user (the row belongs to that organiser)."""
     user = request.user
     organisation, own_organiser = _membership_of(user)
-    subjects = {}
+    shown: dict[int | None, dict[int, None]] = {}  # organiser → its customers, in order, once each
     for voucher in vouchers:
-        subjects.setdefault((voucher.customer_id, voucher.organiser_id), None)
+        shown.setdefault(voucher.organiser_id, {})[voucher.customer_id] = None
     for customer in customers:
-        subjects.setdefault((customer.pk, own_organiser), None)
-    if not subjects:
+        shown.setdefault(own_organiser, {})[customer.pk] = None
+    if not shown:
         return
-    customer_ids = [customer_id for customer_id, _ in subjects]
-    organiser_ids = [organiser_id for _, organiser_id in subjects]
-    table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (at, user_id, username, organisation, customer_id, organiser_id, action, code, "
-            "params, what, path, ip_address) "
-            "SELECT %s, %s, %s, %s, customer_id, organiser_id, %s, %s, %s, %s, %s, %s::inet "
-            "FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS ids(customer_id, organiser_id, position) "
-            "ORDER BY position",
-            [
-                timezone.now(),
-                user.pk,
-                user.username,
-                organisation,
-                AuditEntry.Action.READ.value,
-                code,
-                Jsonb(params),
-                render_finnish(code, params)[:300],
-                request.path[:500],
-                _client_address(request),
-                customer_ids,
-                organiser_ids,
-            ],
-        )
+    common = {
+        "user_id": user.pk, "username": user.username, "organisation": organisation,
+        "action": AuditEntry.Action.READ, "code": code, "params": params,
+        "what": render_finnish(code, params)[:300], "path": request.path[:500], "ip_address": _client_address(request),
+    }
+    rows = []
+    for organiser_id, customers_shown in shown.items():
+        ids = list(customers_shown)
+        one = len(ids) == 1
+        rows.append(AuditEntry(organiser_id=organiser_id, customer_id=ids[0] if one else None,
+                               customer_ids=None if one else ids, **common))
+    AuditEntry.objects.bulk_create(rows)

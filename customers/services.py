@@ -21,6 +21,41 @@ from vouchers.models import Voucher, VoucherKind
 
 _NO_OVERLAP = next(c for c in Customership._meta.constraints if c.name == "customership_no_overlap")
 
+# How far back a customership's start or end may be set (README "Customerships back in time").
+# A provider's own user: at most this many days before today. The voucher's organiser: back to the
+# first day of the same month a year ago, the oldest month the next payment run still corrects
+# (payments.computation.CORRECTION_MONTHS); a change to a month already paid becomes a correction
+# line in that run, never a change of what was paid.
+PROVIDER_BACKDATE_DAYS = 14
+ORGANISER_BACKDATE_MONTHS = 12
+
+
+def earliest_change_day(*, user, voucher, day: dt.date | None = None) -> dt.date:
+    """The earliest start or end day ``user`` may give a customership of ``voucher`` on ``day``."""
+    day = day or today()
+    if permissions.is_voucher_organiser(user, voucher):
+        months = day.year * 12 + day.month - 1 - ORGANISER_BACKDATE_MONTHS
+        return dt.date(months // 12, months % 12 + 1, 1)
+    return day - dt.timedelta(days=PROVIDER_BACKDATE_DAYS)
+
+
+def _check_not_too_far_back(*, user, voucher, start_date=None, end_date=None) -> None:
+    earliest = earliest_change_day(user=user, voucher=voucher)
+    for day, message in (
+        (start_date, _("Asiakkuuden alkupäivä voi olla aikaisintaan %(day)s.")),
+        (end_date, _("Asiakkuuden loppupäivä voi olla aikaisintaan %(day)s.")),
+    ):
+        if day is not None and day < earliest:
+            why = (
+                _("Maksatus korjaa muutokset enintään vuoden taaksepäin.")
+                if permissions.is_voucher_organiser(user, voucher)
+                else _("Palveluntuottaja voi muuttaa asiakkuutta enintään %(days)s päivää taaksepäin; "
+                       "aiemmat muutokset tekee palvelunjärjestäjä.") % {"days": PROVIDER_BACKDATE_DAYS}
+            )
+            raise DomainError(
+                "too_far_back", f"{message % {'day': format_day(earliest)}} {why}", earliest=earliest
+            )
+
 
 def _locked_voucher(voucher) -> Voucher:
     return Voucher.objects.select_for_update(of=("self",)).select_related("service").get(pk=voucher.pk)
@@ -207,7 +242,8 @@ def customership_create(
     Another provider's customership still valid on the start day is ended the day before,
     unless its lock-in (``locked_until``, the last day of the lock-in) reaches the start day:
     then it is refused with the date the lock-in ends. Only the organiser moves a customer
-    inside the lock-in, with ``customership_transfer``."""
+    inside the lock-in, with ``customership_transfer``. The start and end go back no further than
+    ``earliest_change_day``."""
     provider = office.provider
     on_behalf = _on_behalf(user, provider=provider, voucher=voucher)
     voucher = _locked_voucher(voucher)
@@ -223,6 +259,7 @@ def customership_create(
     start_date, end_date, locked_until = _period(
         voucher=voucher, start_date=start_date, end_date=end_date, locked_until=locked_until
     )
+    _check_not_too_far_back(user=user, voucher=voucher, start_date=start_date, end_date=end_date)
     _end_previous(user=user, voucher=voucher, provider=provider, start_date=start_date, end_date=end_date,
                   request=request)
     customership = _save_new(
@@ -260,7 +297,8 @@ def customership_transfer(
 ) -> Customership:
     """Organiser staff move a customership to another provider and/or office from
     ``start_date`` (default today), lock-in or not. The old one ends the day before; the new
-    one records who moved it (``created_by``), from which (``transferred_from``) and why."""
+    one records who moved it (``created_by``), from which (``transferred_from``) and why. The move
+    starts no earlier than ``earliest_change_day``."""
     if not permissions.can_transfer_customership(user, customership):
         raise DomainError("not_allowed", _("Vain palvelunjärjestäjä voi siirtää asiakkuuden."))
     voucher = _locked_voucher(customership.voucher)
@@ -276,6 +314,7 @@ def customership_transfer(
     start_date, end_date, locked_until = _period(
         voucher=voucher, start_date=start_date, end_date=end_date, locked_until=locked_until
     )
+    _check_not_too_far_back(user=user, voucher=voucher, start_date=start_date, end_date=end_date)
     _check_valid_on_start(old, start_date)
     if _overlapping(voucher, start_date=start_date, end_date=end_date, exclude=old):
         raise _overlap()
@@ -296,7 +335,8 @@ def customership_transfer(
 @transaction.atomic
 def customership_end(*, user, customership, end_date: dt.date, reason: str = "", request=None) -> Customership:
     """The customership's provider or the organiser ends it on ``end_date`` (its last day)
-    without closing the voucher, e.g. when the customer moves to another provider."""
+    without closing the voucher, e.g. when the customer moves to another provider. Ending it again
+    earlier is allowed, but never before ``earliest_change_day`` (a provider: 14 days back)."""
     if not permissions.can_end_customership(user, customership):
         raise DomainError("not_allowed", _("Et voi päättää tätä asiakkuutta."))
     voucher = _locked_voucher(customership.voucher)
@@ -313,6 +353,7 @@ def customership_end(*, user, customership, end_date: dt.date, reason: str = "",
             "already_ends",
             _("Asiakkuus päättyy jo %(day)s.") % {"day": format_day(current_end)},
         )
+    _check_not_too_far_back(user=user, voucher=voucher, end_date=end_date)
     customership.end_date = end_date
     customership.full_clean()
     customership.save(update_fields=["end_date"])

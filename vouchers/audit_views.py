@@ -35,7 +35,7 @@ def customer_detail(request, customer_id):
     vouchers = organiser_vouchers(request.user).filter(customer=customer).order_by("-valid_from")
     reads = None
     if is_organiser_admin(request.user):
-        reads = audit_entries_for_organiser_admin(request.user).filter(customer_id=customer.pk)[:PAGE_SIZE]
+        reads = audit_entries_for_organiser_admin(request.user).about(customer.pk)[:PAGE_SIZE]
     audit_read(request=request, customers=[customer], code="customer_view")
     context = {"customer": customer, "vouchers": vouchers, "reads": reads}
     return render_page(request, "vouchers/customer_detail.html", context)
@@ -105,7 +105,7 @@ def _search(entries, data):
             | Q(last_name__icontains=term)
             | Q(first_name__icontains=term)
         )
-        entries = entries.filter(customer_id__in=matches.values("pk"))
+        entries = entries.about_any(matches)
     if data["kayttaja"]:
         entries = entries.filter(username__icontains=data["kayttaja"])
     if data.get("toimenpide"):

@@ -89,10 +89,12 @@ def audit_entries_for_organiser_admin(user):
     """Audit rows about the organiser's own data, for its admins only: reads and changes by its own
     users and by providers through its vouchers. One person may hold vouchers of two organisers;
     the other organiser's rows about that person are not ours (each row names its organiser).
-    Newest first walks the partial index (organiser, time) and stops after a page."""
+    A list read is one row naming its customers (``customer_ids``); ``.about(customer_id)`` finds
+    a customer's rows, list reads included. Newest first walks the partial index (organiser, time)
+    and stops after a page."""
     if not permissions.is_organiser_admin(user):
         return AuditEntry.objects.none()
-    return AuditEntry.objects.filter(organiser_id=permissions.organiser_id_of(user), customer_id__isnull=False)
+    return AuditEntry.objects.filter(organiser_id=permissions.organiser_id_of(user)).about_customers()
 
 
 def support_contacts(user):
