@@ -139,6 +139,8 @@ class ErrorCode(StrEnum):
     MONTH_NOT_ENDED = "month_not_ended", 422, _(
         "Kuukauden maksatuksen voi käynnistää vasta, kun kuukausi on päättynyt.")
     RUN_TRANSITION_NOT_ALLOWED = "run_transition_not_allowed", 422, _("Maksatuksen tilaa ei voi muuttaa.")
+    RUN_ALREADY_QUEUED = "run_already_queued", 422, _(
+        "Maksatus on jo jonossa tai laskettavana; sitä ei käynnistetä toista kertaa.")
     RUN_CONFLICT = "run_conflict", 422, _(
         "Saman kuukauden maksatus käynnistettiin juuri toisaalla. Yritä uudelleen.")
     CAPITATION_PRICE_MISSING = "capitation_price_missing", 422, _(

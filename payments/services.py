@@ -303,7 +303,7 @@ def payment_run_restart(*, user, run) -> PaymentRun:
     if run.status == PaymentRun.Status.RUNNING:
         if not _requeue(run):
             raise DomainError(
-                "run_already_queued",
+                ErrorCode.RUN_ALREADY_QUEUED,
                 _("Maksatus on jo jonossa tai laskettavana; sitä ei käynnistetä toista kertaa."),
             )
     else:

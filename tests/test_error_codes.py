@@ -36,18 +36,25 @@ def _registry_member(node) -> str | None:
 
 
 def _forwarders(trees) -> dict[str, int]:
-    """Functions that pass one of their own parameters on as a code, with that parameter's position
-    (api.routers.common.get_or_refuse)."""
+    """Functions that pass one of their own parameters on as a code, or answer it in a body, with
+    that parameter's position (api.routers.common.get_or_refuse, psop.views._api_error)."""
     positions = {}
     for tree in trees:
         for function in ast.walk(tree):
             if not isinstance(function, ast.FunctionDef):
                 continue
             parameters = [arg.arg for arg in function.args.args]
-            for call in ast.walk(function):
-                if (isinstance(call, ast.Call) and _name(call.func) in PRODUCERS and call.args
-                        and isinstance(call.args[0], ast.Name) and call.args[0].id in parameters):
-                    positions[function.name] = parameters.index(call.args[0].id)
+            for node in ast.walk(function):
+                code = None
+                if isinstance(node, ast.Call) and _name(node.func) in PRODUCERS and node.args:
+                    code = node.args[0]
+                elif isinstance(node, ast.Dict):  # a body written out: {"code": code, …}
+                    code = next((value for key, value in zip(node.keys, node.values)
+                                 if isinstance(key, ast.Constant) and key.value == "code"), None)
+                    if isinstance(code, ast.Call) and _name(code.func) == "str" and code.args:
+                        code = code.args[0]
+                if isinstance(code, ast.Name) and code.id in parameters:
+                    positions[function.name] = parameters.index(code.id)
     return positions
 
 
@@ -116,7 +123,7 @@ def test_every_registered_code_is_raised_somewhere():
 
 
 def test_every_code_declares_a_status_and_a_message_translated_into_swedish_and_english():
-    assert all(member.status in (400, 401, 403, 404, 405, 409, 422, 429) for member in ErrorCode)
+    assert all(member.status in (400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 503) for member in ErrorCode)
     for member in ErrorCode:
         assert member == member.value and member.name == member.value.upper()
         finnish = str(member.message)
@@ -150,10 +157,13 @@ def test_the_scan_catches_a_bare_string_an_unknown_member_and_tells_reading_from
         "if error.code in (ErrorCode.OVERLAP, ErrorCode.LOCKED_IN): pass\n"
         "code = {404: ErrorCode.NOT_FOUND}.get(status, ErrorCode.ERROR)\n"
         "answer = {'code': 'not_found', 'message': '?'}\n"
+        "def answer(code, message):\n"
+        "    return {'code': str(code), 'message': message}\n"
+        "answer('server_error', '?')\n"
     )
     produced, read, problems = scan([module])
     assert set(produced) == {"NO_SUCH_THING", "NOT_FOUND", "ERROR"}
     assert set(read) == {"NO_PRICE", "OVERLAP", "LOCKED_IN"}
     assert [problem.split(" ", 1)[1] for problem in problems] == [
         "refuse('unit_not_found'): use ErrorCode", "DomainError('voucher_closed'): use ErrorCode",
-        "{'code': 'not_found'}: use ErrorCode"]
+        "{'code': 'not_found'}: use ErrorCode", "answer('server_error'): use ErrorCode"]
