@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from api import services
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 
 
 class ApiKeyAuth(HttpBearer):
@@ -31,7 +31,7 @@ def needs(scope: str):
         @wraps(func)
         def wrapper(request, *args, **kwargs):
             if not request.api_key.allows(scope):
-                raise DomainError("scope_missing", _("API-avaimella ei ole tähän tarvittavaa oikeutta."))
+                raise DomainError(ErrorCode.SCOPE_MISSING, _("API-avaimella ei ole tähän tarvittavaa oikeutta."))
             return func(request, *args, **kwargs)
 
         wrapper.psop_scope = scope

@@ -4,29 +4,16 @@ Finnish ``message`` and, for bad input, the ``field``. Never a 500 for bad input
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
-
-# The HTTP status of a refusal, by its DomainError code; any other refusal is 422.
-NOT_FOUND = {
-    "voucher_not_found", "reservation_not_found", "event_not_found", "customership_not_found",
-    "office_not_found", "unit_not_found", "provider_not_found", "run_not_found", "content_not_found",
-}
-FORBIDDEN = {"role_not_allowed", "not_allowed", "organiser_only", "scope_missing"}
-CONFLICT = {"already_reserved", "already_recorded", "already_customer", "overlap", "locked_in", "idempotency_key_reused"}
+from core.errors import DomainError, ErrorCode
 
 
 def status_of(error: DomainError) -> int:
-    if error.code in NOT_FOUND:
-        return 404
-    if error.code in FORBIDDEN:
-        return 403
-    if error.code in CONFLICT:
-        return 409
-    return 422
+    """The HTTP status of a refusal, as its code declares it (core.errors.ErrorCode)."""
+    return error.code.status
 
 
-def error_body(code: str, message: str, *, field: str | None = None, **extra) -> dict:
-    body = {"code": code, "message": str(message)}
+def error_body(code: ErrorCode, message: str, *, field: str | None = None, **extra) -> dict:
+    body = {"code": str(code), "message": str(message)}
     if field:
         body["field"] = field
     body.update(extra)
@@ -45,7 +32,7 @@ def validation_body(errors: list) -> dict:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "header", "payload")]
         fields.append({"field": ".".join(location) or None, "message": _validation_message(error)})
     first = next((item["field"] for item in fields if item["field"]), None)
-    return error_body("invalid", _("Tarkista tiedot."), field=first, errors=fields)
+    return error_body(ErrorCode.INVALID, _("Tarkista tiedot."), field=first, errors=fields)
 
 
 def _validation_message(error: dict) -> str:

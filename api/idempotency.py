@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from api import services
 from api.errors import domain_error_body, status_of
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 
 HEADER = "Idempotency-Key"
 
@@ -42,7 +42,7 @@ def idempotent(func):
             return answer()
         if not key.strip() or len(key) > services.IDEMPOTENCY_KEY_MAX or not key.isprintable():
             raise DomainError(
-                "idempotency_key_invalid",
+                ErrorCode.IDEMPOTENCY_KEY_INVALID,
                 _("Idempotency-Key on 1–%(limit)s näkyvää merkkiä.") % {"limit": services.IDEMPOTENCY_KEY_MAX},
                 field=HEADER,
             )

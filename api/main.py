@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from api.auth import ApiKeyAuth
 from api.errors import domain_error_body, error_body, retry_after, status_of, validation_body
 from api.services import RateLimited
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from core.requests import too_large_message
 
 class Renderer(JSONRenderer):
@@ -45,22 +45,22 @@ def _validation_error(request, error):
 
 @api.exception_handler(AuthenticationError)
 def _authentication_error(request, error):
-    body = error_body("unauthorized", _("API-avain puuttuu, on tuntematon tai peruttu."))
-    response = api.create_response(request, body, status=401)
+    body = error_body(ErrorCode.UNAUTHORIZED, _("API-avain puuttuu, on tuntematon tai peruttu."))
+    response = api.create_response(request, body, status=ErrorCode.UNAUTHORIZED.status)
     response["WWW-Authenticate"] = "Bearer"
     return response
 
 
 @api.exception_handler(RateLimited)
 def _rate_limited(request, error):
-    body = error_body("rate_limited", _("Liian monta pyyntöä; yritä uudelleen %(seconds)s sekunnin kuluttua.")
+    body = error_body(ErrorCode.RATE_LIMITED, _("Liian monta pyyntöä; yritä uudelleen %(seconds)s sekunnin kuluttua.")
                       % {"seconds": error.retry_after})
-    return retry_after(api.create_response(request, body, status=429), error.retry_after)
+    return retry_after(api.create_response(request, body, status=ErrorCode.RATE_LIMITED.status), error.retry_after)
 
 
 @api.exception_handler(RequestDataTooBig)
 def _too_large(request, error):
-    return api.create_response(request, error_body("too_large", too_large_message()), status=413)
+    return api.create_response(request, error_body(ErrorCode.TOO_LARGE, too_large_message()), status=ErrorCode.TOO_LARGE.status)
 
 
 @api.exception_handler(DatabaseError)
@@ -68,16 +68,16 @@ def _database_error(request, error):
     """An outage answers JSON too (a broken query is still a 500, through the same handler)."""
     if not isinstance(error, (OperationalError, InterfaceError)):
         raise error
-    body = error_body("unavailable", _("Palvelu ei ole hetkeen käytettävissä. Yritä hetken kuluttua uudelleen."))
-    return retry_after(api.create_response(request, body, status=503), 30)
+    body = error_body(ErrorCode.UNAVAILABLE, _("Palvelu ei ole hetkeen käytettävissä. Yritä hetken kuluttua uudelleen."))
+    return retry_after(api.create_response(request, body, status=ErrorCode.UNAVAILABLE.status), 30)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, error):
     if error.status_code == 400:  # django-ninja could not read the body
-        body = error_body("invalid_json", _("Pyynnön runko ei ole kelvollista JSONia."))
+        body = error_body(ErrorCode.INVALID_JSON, _("Pyynnön runko ei ole kelvollista JSONia."))
     else:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "error")
+        code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}.get(error.status_code, ErrorCode.ERROR)
         body = error_body(code, _("Virheellinen pyyntö."))
     return api.create_response(request, body, status=error.status_code)
 

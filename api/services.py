@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from api.models import ApiKey, IdempotentRequest, RateCounter, Scope
 from audit.services import audit_log
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from organisations import permissions
 
 KEY_START = "psop_"
@@ -29,7 +29,7 @@ def secret_hash(secret: str) -> str:
 def _admin_organisation(user):
     """The organisation whose keys ``user`` manages: (provider, organiser); refused for anyone else."""
     if not permissions.can_manage_organisation(user):
-        raise DomainError("not_allowed", _("Vain organisaation pääkäyttäjä hallitsee API-avaimia."))
+        raise DomainError(ErrorCode.NOT_ALLOWED, _("Vain organisaation pääkäyttäjä hallitsee API-avaimia."))
     membership = permissions.membership_of(user)
     return membership.provider, membership.organiser
 
@@ -37,14 +37,14 @@ def _admin_organisation(user):
 def _checked(name: str, scopes) -> tuple[str, list[str]]:
     name = (name or "").strip()
     if not name:
-        raise DomainError("name_required", _("Anna avaimelle nimi."), field="nimi")
+        raise DomainError(ErrorCode.NAME_REQUIRED, _("Anna avaimelle nimi."), field="nimi")
     if len(name) > NAME_MAX:
-        raise DomainError("name_too_long", _("Nimi on enintään %(limit)s merkkiä pitkä.") % {"limit": NAME_MAX}, field="nimi")
+        raise DomainError(ErrorCode.NAME_TOO_LONG, _("Nimi on enintään %(limit)s merkkiä pitkä.") % {"limit": NAME_MAX}, field="nimi")
     scopes = sorted(set(scopes or []))
     if not scopes:
-        raise DomainError("scopes_required", _("Valitse vähintään yksi oikeus."), field="oikeudet")
+        raise DomainError(ErrorCode.SCOPES_REQUIRED, _("Valitse vähintään yksi oikeus."), field="oikeudet")
     if any(scope not in Scope.values for scope in scopes):
-        raise DomainError("scope_invalid", _("Tuntematon oikeus."), field="oikeudet")
+        raise DomainError(ErrorCode.SCOPE_INVALID, _("Tuntematon oikeus."), field="oikeudet")
     return name, scopes
 
 
@@ -82,7 +82,7 @@ def _own_key(user, key_id) -> ApiKey:
     provider, organiser = _admin_organisation(user)
     key = ApiKey.objects.select_for_update().filter(pk=key_id, provider=provider, organiser=organiser).first()
     if key is None:
-        raise DomainError("key_not_found", _("API-avainta ei löydy."))
+        raise DomainError(ErrorCode.KEY_NOT_FOUND, _("API-avainta ei löydy."))
     return key
 
 
@@ -92,7 +92,7 @@ def api_key_update(*, user, key_id: int, name: str, scopes, request=None) -> Api
     key = _own_key(user, key_id)
     name, scopes = _checked(name, scopes)
     if key.revoked_at is not None:
-        raise DomainError("key_revoked", _("Peruttua avainta ei voi muuttaa."))
+        raise DomainError(ErrorCode.KEY_REVOKED, _("Peruttua avainta ei voi muuttaa."))
     key.name, key.scopes = name, scopes
     key.save(update_fields=["name", "scopes"])
     key.user.username = _username(key.prefix, name)
@@ -194,7 +194,7 @@ def idempotent_claim(*, key: ApiKey, idempotency_key: str, request) -> Idempoten
     earlier = IdempotentRequest.objects.get(api_key=key, key=idempotency_key)
     if earlier.request_hash != fingerprint:
         raise DomainError(
-            "idempotency_key_reused",
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
             _("Idempotency-Key on jo käytetty toisenlaiseen pyyntöön."),
             field="Idempotency-Key",
         )

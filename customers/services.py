@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.dates import EARLIEST_DATE, LATEST_DATE, ONE_DAY, format_day, one_year_after, today
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from customers.models import Customership
 from customers.selectors import provider_may_serve
 from organisations import permissions
@@ -53,7 +53,7 @@ def _check_not_too_far_back(*, user, voucher, start_date=None, end_date=None) ->
                        "aiemmat muutokset tekee palvelunjärjestäjä.") % {"days": PROVIDER_BACKDATE_DAYS}
             )
             raise DomainError(
-                "too_far_back", f"{message % {'day': format_day(earliest)}} {why}", earliest=earliest
+                ErrorCode.TOO_FAR_BACK, f"{message % {'day': format_day(earliest)}} {why}", earliest=earliest
             )
 
 
@@ -63,17 +63,17 @@ def _locked_voucher(voucher) -> Voucher:
 
 def _check_dates(*, voucher, start_date, end_date, locked_until):
     if any(day is not None and not EARLIEST_DATE <= day <= LATEST_DATE for day in (start_date, end_date, locked_until)):
-        raise DomainError("date_out_of_range", _("Päivämäärän on oltava vuosien 1900–2100 välillä."))
+        raise DomainError(ErrorCode.DATE_OUT_OF_RANGE, _("Päivämäärän on oltava vuosien 1900–2100 välillä."))
     if not voucher.valid_from <= start_date <= voucher.effective_end:
         raise DomainError(
-            "start_outside_validity",
+            ErrorCode.START_OUTSIDE_VALIDITY,
             _("Asiakkuuden alkupäivän on oltava ostovoiman voimassaoloaikana %(start)s–%(end)s.")
             % {"start": format_day(voucher.valid_from), "end": format_day(voucher.effective_end)},
         )
     if end_date is not None and end_date < start_date:
-        raise DomainError("end_before_start", _("Asiakkuuden loppupäivä ei voi olla ennen alkupäivää."))
+        raise DomainError(ErrorCode.END_BEFORE_START, _("Asiakkuuden loppupäivä ei voi olla ennen alkupäivää."))
     if locked_until < start_date:
-        raise DomainError("lock_before_start", _("Aikarajaus ei voi päättyä ennen asiakkuuden alkua."))
+        raise DomainError(ErrorCode.LOCK_BEFORE_START, _("Aikarajaus ei voi päättyä ennen asiakkuuden alkua."))
 
 
 # Rows the services have already read (and locked): no existence query for each on validation.
@@ -95,7 +95,7 @@ def _save_new(customership: Customership) -> Customership:
     except ValidationError as error:
         if str(_NO_OVERLAP.get_violation_error_message()) in error.messages:
             raise _overlap() from error
-        raise DomainError("invalid", " ".join(error.messages)) from error
+        raise DomainError(ErrorCode.INVALID, " ".join(error.messages)) from error
     except IntegrityError as error:
         if "customership_no_overlap" in str(error):
             raise _overlap() from error
@@ -104,7 +104,7 @@ def _save_new(customership: Customership) -> Customership:
 
 
 def _overlap() -> DomainError:
-    return DomainError("overlap", _("Ostovoimalla on jo asiakkuus tälle ajalle."))
+    return DomainError(ErrorCode.OVERLAP, _("Ostovoimalla on jo asiakkuus tälle ajalle."))
 
 
 def _overlapping(voucher, *, start_date, end_date, exclude=None):
@@ -136,13 +136,13 @@ def _on_behalf(user, *, provider, voucher) -> bool:
         return False
     if permissions.is_voucher_organiser(user, voucher):
         return True
-    raise DomainError("not_allowed", _("Et voi luoda asiakkuutta tämän palveluntuottajan puolesta."))
+    raise DomainError(ErrorCode.NOT_ALLOWED, _("Et voi luoda asiakkuutta tämän palveluntuottajan puolesta."))
 
 
 def _check_may_serve(*, provider, voucher) -> None:
     if not provider_may_serve(provider=provider, voucher=voucher):
         raise DomainError(
-            "no_agreement",
+            ErrorCode.NO_AGREEMENT,
             _("Palveluntuottajalla ei ole voimassa olevaa palvelusopimusta tai hinnastoa kyseiseen palveluun."),
         )
 
@@ -159,7 +159,7 @@ def _period(*, voucher, start_date, end_date, locked_until) -> tuple[dt.date, dt
 
 def _locked_in_error(locked_until: dt.date) -> DomainError:
     return DomainError(
-        "locked_in",
+        ErrorCode.LOCKED_IN,
         _(
             "Asiakkaalla on asiakkuus toisella palveluntuottajalla, ja sen aikarajaus päättyy %(day)s. "
             "Asiakas ei voi vaihtaa palveluntuottajaa ennen kuin aikarajaus on päättynyt; "
@@ -178,20 +178,20 @@ def customership_refusal(*, user, voucher, customerships, day: dt.date | None = 
     provider's lock-in runs (the organiser moves it with "Siirrä asiakkuus" instead)."""
     day = day or today()
     if not permissions.can_make_reservations(user):
-        return DomainError("role_not_allowed", _("Sinulla ei ole oikeutta luoda asiakkuuksia."))
+        return DomainError(ErrorCode.ROLE_NOT_ALLOWED, _("Sinulla ei ole oikeutta luoda asiakkuuksia."))
     if voucher.is_closed(day):
-        return DomainError("voucher_closed", _("Ostovoima on suljettu %(day)s.") % {"day": format_day(voucher.closed_on)})
+        return DomainError(ErrorCode.VOUCHER_CLOSED, _("Ostovoima on suljettu %(day)s.") % {"day": format_day(voucher.closed_on)})
     own = permissions.provider_id_of(user)
     for row in customerships.active:
         if own is not None and row.provider_id == own:
             return DomainError(
-                "already_customer",
+                ErrorCode.ALREADY_CUSTOMER,
                 _("Asiakkaalla on jo voimassa oleva asiakkuus tällä palveluntuottajalla (alkaen %(day)s).")
                 % {"day": format_day(row.start_date)},
             )
         if row.lock_in_running(day):  # the organiser sees every row
             return DomainError(
-                "locked_in_transfer",
+                ErrorCode.LOCKED_IN_TRANSFER,
                 _("Asiakkuuden aikarajaus päättyy %(day)s. Sitä ennen asiakkuuden voi siirtää toiselle "
                   "palveluntuottajalle toiminnolla \"Siirrä asiakkuus\".") % {"day": format_day(row.locked_until)},
                 locked_until=row.locked_until,
@@ -208,7 +208,7 @@ def _end_previous(*, user, voucher, provider, start_date, end_date, request) -> 
     for existing in _overlapping(voucher, start_date=start_date, end_date=end_date):
         if existing.provider_id == provider.pk:
             raise DomainError(
-                "already_customer",
+                ErrorCode.ALREADY_CUSTOMER,
                 _("Asiakkaalla on jo voimassa oleva asiakkuus tällä palveluntuottajalla (alkaen %(day)s).")
                 % {"day": format_day(existing.start_date)},
             )
@@ -248,13 +248,13 @@ def customership_create(
     on_behalf = _on_behalf(user, provider=provider, voucher=voucher)
     voucher = _locked_voucher(voucher)
     if voucher.service.kind != VoucherKind.CAPITATION:
-        raise DomainError("not_capitation", _("Asiakkuuden voi luoda vain kapitaatiosetelille."))
+        raise DomainError(ErrorCode.NOT_CAPITATION, _("Asiakkuuden voi luoda vain kapitaatiosetelille."))
     if not approvals_accepted:
-        raise DomainError("approvals_missing", _("Merkitse hyväksynnät hyväksytyiksi."))
+        raise DomainError(ErrorCode.APPROVALS_MISSING, _("Merkitse hyväksynnät hyväksytyiksi."))
     _check_may_serve(provider=provider, voucher=voucher)
     if not on_behalf and voucher.is_closed():
         raise DomainError(
-            "voucher_closed", _("Ostovoima on suljettu %(day)s.") % {"day": format_day(voucher.closed_on)}
+            ErrorCode.VOUCHER_CLOSED, _("Ostovoima on suljettu %(day)s.") % {"day": format_day(voucher.closed_on)}
         )
     start_date, end_date, locked_until = _period(
         voucher=voucher, start_date=start_date, end_date=end_date, locked_until=locked_until
@@ -277,7 +277,7 @@ def _check_valid_on_start(old: Customership, start_date: dt.date) -> None:
     old_end = old.effective_end
     if start_date <= old.start_date or old_end < start_date:
         raise DomainError(
-            "not_valid_on_start",
+            ErrorCode.NOT_VALID_ON_START,
             _("Siirto alkaa päivänä, jona asiakkuus ei ole voimassa (%(start)s–%(end)s).")
             % {"start": format_day(old.start_date), "end": format_day(old_end)},
         )
@@ -300,16 +300,16 @@ def customership_transfer(
     one records who moved it (``created_by``), from which (``transferred_from``) and why. The move
     starts no earlier than ``earliest_change_day``."""
     if not permissions.can_transfer_customership(user, customership):
-        raise DomainError("not_allowed", _("Vain palvelunjärjestäjä voi siirtää asiakkuuden."))
+        raise DomainError(ErrorCode.NOT_ALLOWED, _("Vain palvelunjärjestäjä voi siirtää asiakkuuden."))
     voucher = _locked_voucher(customership.voucher)
     old = Customership.objects.select_related("provider", "office").get(pk=customership.pk)
     old.voucher = voucher
     provider = office.provider
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("reason_missing", _("Kirjaa siirron peruste."))
+        raise DomainError(ErrorCode.REASON_MISSING, _("Kirjaa siirron peruste."))
     if office.pk == old.office_id:
-        raise DomainError("same_office", _("Valitse toinen palveluntuottaja tai toimipaikka."))
+        raise DomainError(ErrorCode.SAME_OFFICE, _("Valitse toinen palveluntuottaja tai toimipaikka."))
     _check_may_serve(provider=provider, voucher=voucher)
     start_date, end_date, locked_until = _period(
         voucher=voucher, start_date=start_date, end_date=end_date, locked_until=locked_until
@@ -338,19 +338,19 @@ def customership_end(*, user, customership, end_date: dt.date, reason: str = "",
     without closing the voucher, e.g. when the customer moves to another provider. Ending it again
     earlier is allowed, but never before ``earliest_change_day`` (a provider: 14 days back)."""
     if not permissions.can_end_customership(user, customership):
-        raise DomainError("not_allowed", _("Et voi päättää tätä asiakkuutta."))
+        raise DomainError(ErrorCode.NOT_ALLOWED, _("Et voi päättää tätä asiakkuutta."))
     voucher = _locked_voucher(customership.voucher)
     customership = Customership.objects.select_related("provider", "office").get(pk=customership.pk)
     customership.voucher = voucher
     if end_date < customership.start_date:
         raise DomainError(
-            "end_before_start",
+            ErrorCode.END_BEFORE_START,
             _("Asiakkuuden loppupäivä ei voi olla ennen alkupäivää %(day)s.") % {"day": format_day(customership.start_date)},
         )
     current_end = customership.effective_end
     if current_end <= end_date:
         raise DomainError(
-            "already_ends",
+            ErrorCode.ALREADY_ENDS,
             _("Asiakkuus päättyy jo %(day)s.") % {"day": format_day(current_end)},
         )
     _check_not_too_far_back(user=user, voucher=voucher, end_date=end_date)

@@ -28,7 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.dates import today
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from core.money import format_amount, format_euros
 from core.spreadsheets import SpreadsheetRefused, xlsx_lines
 from events.forms import EventRowForm
@@ -50,16 +50,16 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Which column a refusal of the service is about.
 CODE_COLUMN = {
-    "reservation_not_found": "ostovoima",
-    "kind_not_recordable": "ostovoima",
-    "content_not_reserved": "ostovoima",
-    "quantity_not_positive": "määrä",
-    "quantity_precision": "määrä",
-    "balance_exceeded": "määrä",
-    "date_in_future": "päivämäärä",
-    "date_outside_validity": "päivämäärä",
-    "reservation_ended": "päivämäärä",
-    "no_price": "päivämäärä",
+    ErrorCode.RESERVATION_NOT_FOUND: "ostovoima",
+    ErrorCode.KIND_NOT_RECORDABLE: "ostovoima",
+    ErrorCode.CONTENT_NOT_RESERVED: "ostovoima",
+    ErrorCode.QUANTITY_NOT_POSITIVE: "määrä",
+    ErrorCode.QUANTITY_PRECISION: "määrä",
+    ErrorCode.BALANCE_EXCEEDED: "määrä",
+    ErrorCode.DATE_IN_FUTURE: "päivämäärä",
+    ErrorCode.DATE_OUTSIDE_VALIDITY: "päivämäärä",
+    ErrorCode.RESERVATION_ENDED: "päivämäärä",
+    ErrorCode.NO_PRICE: "päivämäärä",
 }
 
 
@@ -310,13 +310,13 @@ def import_events(*, user, rows: list[Row], provider_id: int | None = None, save
         recorded = events_record_many(user=user, rows=[new for _result, new in checked], provider_id=provider_id,
                                       save=save, all_or_nothing=all_or_nothing)
     except DomainError as error:
-        if error.code == "already_recorded":  # the same preview saved at the same moment
+        if error.code == ErrorCode.ALREADY_RECORDED:  # the same preview saved at the same moment
             raise ImportRefused(_("Tämä tiedosto on jo tallennettu. Lataa uusi tiedosto.")) from None
         raise
     for (result, _new), answer in zip(checked, recorded, strict=True):
         if answer.ok:
             result.event = answer.event
-        elif answer.error.code == "already_recorded":
+        elif answer.error.code == ErrorCode.ALREADY_RECORDED:
             raise ImportRefused(_("Tämä tiedosto on jo tallennettu. Lataa uusi tiedosto."))
         else:
             result.errors.append(_refusal(answer.error))

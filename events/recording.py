@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import format_day, today
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from core.money import CENT, format_euros
 from events.history import log_recorded
 from events.models import Event, EventStatus
@@ -75,11 +75,11 @@ def _euros(value: Decimal) -> str:
 
 def reservation_not_found() -> DomainError:
     """The one answer for a reservation that does not exist and for someone else's."""
-    return DomainError("reservation_not_found", _("Palveluvarausta ei löydy, tai sinulla ei ole oikeutta kirjata sille."))
+    return DomainError(ErrorCode.RESERVATION_NOT_FOUND, _("Palveluvarausta ei löydy, tai sinulla ei ole oikeutta kirjata sille."))
 
 
 def already_recorded(event_id: int | None) -> DomainError:
-    return DomainError("already_recorded", _("Tapahtuma on jo kirjattu tällä tunnisteella."), event_id=event_id)
+    return DomainError(ErrorCode.ALREADY_RECORDED, _("Tapahtuma on jo kirjattu tällä tunnisteella."), event_id=event_id)
 
 
 def recordable_reservations(user, *, ids=None, numbers=None, provider_id=None, lock: bool) -> list[Reservation]:
@@ -129,29 +129,29 @@ def check_recordable(*, reservation: Reservation, content_id, day: dt.date, quan
     voucher = reservation.voucher
     balance = voucher.kind == VoucherKind.BALANCE
     if voucher.kind not in VoucherKind.recordable():
-        raise DomainError("kind_not_recordable", _("Tälle ostovoimalle ei kirjata tapahtumia."))
+        raise DomainError(ErrorCode.KIND_NOT_RECORDABLE, _("Tälle ostovoimalle ei kirjata tapahtumia."))
     if content_id is not None and int(content_id) != reservation.voucher_content_id:
         raise DomainError(
-            "content_not_reserved",
+            ErrorCode.CONTENT_NOT_RESERVED,
             _("Tapahtuman voi kirjata vain varattuun palvelusisältöön (%(name)s).")
             % {"name": reservation.voucher_content.content.name},
         )
     if quantity is None or quantity <= 0:
         message = _("Summan on oltava suurempi kuin nolla.") if balance else _("Määrän on oltava suurempi kuin nolla.")
-        raise DomainError("quantity_not_positive", message)
+        raise DomainError(ErrorCode.QUANTITY_NOT_POSITIVE, message)
     if quantity != quantity.quantize(CENT):
-        raise DomainError("quantity_precision", _("Anna määrä enintään kahden desimaalin tarkkuudella."))
+        raise DomainError(ErrorCode.QUANTITY_PRECISION, _("Anna määrä enintään kahden desimaalin tarkkuudella."))
     if day > today():
-        raise DomainError("date_in_future", _("Tapahtumaa ei voi kirjata tulevalle päivälle."))
+        raise DomainError(ErrorCode.DATE_IN_FUTURE, _("Tapahtumaa ei voi kirjata tulevalle päivälle."))
     if not voucher.in_force_on(day):
         raise DomainError(
-            "date_outside_validity",
+            ErrorCode.DATE_OUTSIDE_VALIDITY,
             _("Päivämäärä %(day)s ei ole ostovoiman voimassaoloaikana (%(start)s–%(end)s).")
             % {"day": format_day(day), "start": format_day(voucher.valid_from), "end": format_day(voucher.effective_end)},
         )
     if reservation.ended_on is not None and day > reservation.ended_on:
         raise DomainError(
-            "reservation_ended",
+            ErrorCode.RESERVATION_ENDED,
             _("Palveluvaraus on päättynyt %(end)s; sen jälkeisille päiville ei voi kirjata tapahtumia.")
             % {"end": format_day(reservation.ended_on)},
         )
@@ -179,7 +179,7 @@ def priced(*, reservation: Reservation, day: dt.date, quantity: Decimal, prices=
     item = prices(provider=reservation.provider_id, organiser=voucher.organiser_id, content=content.content, day=day)
     if item is None:
         raise DomainError(
-            "no_price",
+            ErrorCode.NO_PRICE,
             _("Palveluntuottajalla ei ole voimassa olevaa hintaa palvelusisällölle %(name)s päivänä %(day)s.")
             % {"name": content.content.name, "day": format_day(day)},
         )
@@ -213,7 +213,7 @@ def status_for(*, reservation: Reservation, day: dt.date, quantity: Decimal, vou
     if voucher.kind == VoucherKind.BALANCE:
         left = after.left + (voucher_share if after.in_euros else quantity)
         raise DomainError(
-            "balance_exceeded",
+            ErrorCode.BALANCE_EXCEEDED,
             _("Saldo ei riitä: jäljellä %(left)s, kirjaus %(amount)s.") % {"left": _euros(left), "amount": _euros(voucher_share)},
         )
     return EventStatus.UNDER_REVIEW
@@ -221,13 +221,13 @@ def status_for(*, reservation: Reservation, day: dt.date, quantity: Decimal, vou
 
 def check_over_grant_confirmed(status: str, confirmed: bool) -> None:
     if status == EventStatus.UNDER_REVIEW and not confirmed:
-        raise DomainError("over_grant_unconfirmed", str(OVER_GRANT))
+        raise DomainError(ErrorCode.OVER_GRANT_UNCONFIRMED, str(OVER_GRANT))
 
 
 def move(event: Event, target: str) -> None:
     if not EventStatus.can_move(event.status, target):
         raise DomainError(
-            "transition_not_allowed",
+            ErrorCode.TRANSITION_NOT_ALLOWED,
             _("Tapahtuman tilaa ei voi muuttaa: %(source)s → %(target)s.")
             % {"source": EventStatus(event.status).label, "target": EventStatus(target).label},
         )
@@ -240,7 +240,7 @@ def fields_valid(event: Event) -> None:
         for model_field in CHECKED_FIELDS:
             model_field.clean(getattr(event, model_field.attname), event)
     except ValidationError as error:
-        raise DomainError("invalid", " ".join(error.messages)) from error
+        raise DomainError(ErrorCode.INVALID, " ".join(error.messages)) from error
 
 
 def insert_refusal(error: IntegrityError) -> DomainError:
@@ -248,7 +248,7 @@ def insert_refusal(error: IntegrityError) -> DomainError:
     reservation (the constraint settles a race), or data no rule let through (a bug)."""
     if getattr(error.__cause__, "diag", None) and error.__cause__.diag.constraint_name == CLIENT_ID_ONCE:
         return already_recorded(None)
-    return DomainError("invalid", _("Tapahtuman tiedot eivät kelpaa. Tarkista päivämäärä, määrä ja hinnat."))
+    return DomainError(ErrorCode.INVALID, _("Tapahtuman tiedot eivät kelpaa. Tarkista päivämäärä, määrä ja hinnat."))
 
 
 # --- the service ---------------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def events_record_many(*, user, rows: list[NewEvent], provider_id: int | None = 
     if save and (not all_or_nothing or all(result.ok for result in results)):
         _insert(user=user, events=[result.event for result in results if result.ok])
         for row, reservation, result in zip(rows, reservations, results, strict=True):
-            if not result.ok and result.error.code == "already_recorded" and result.error.params["event_id"] is None:
+            if not result.ok and result.error.code == ErrorCode.ALREADY_RECORDED and result.error.params["event_id"] is None:
                 result.error.params["event_id"] = firsts[(reservation.pk, row.client_id)].pk
     return results
 

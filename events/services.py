@@ -16,7 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.dates import format_day
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from core.money import to_cents
 from events.history import diff, log_change, snapshot
 from events.models import CreditReason, Event, EventStatus
@@ -45,11 +45,11 @@ def _locked_event(user, event_id: int) -> Event:
     """The event, its reservation locked first (the order every change takes), then the event itself."""
     reservation_id = events_for_user(user).filter(pk=event_id).values_list("reservation_id", flat=True).first()
     if reservation_id is None:
-        raise DomainError("event_not_found", _("Tapahtumaa ei löydy."))
+        raise DomainError(ErrorCode.EVENT_NOT_FOUND, _("Tapahtumaa ei löydy."))
     reservation = locked_reservation(user, reservation_id)
     event = Event.objects.select_for_update().filter(pk=event_id, reservation=reservation).first()
     if event is None:
-        raise DomainError("event_not_found", _("Tapahtumaa ei löydy."))
+        raise DomainError(ErrorCode.EVENT_NOT_FOUND, _("Tapahtumaa ei löydy."))
     event.reservation = reservation
     return event
 
@@ -63,7 +63,7 @@ def _save(event: Event) -> None:
     try:
         event.full_clean(exclude=["reservation", "created_by", "credit_of"], validate_constraints=False)
     except ValidationError as error:
-        raise DomainError("invalid", " ".join(error.messages)) from error
+        raise DomainError(ErrorCode.INVALID, " ".join(error.messages)) from error
     try:
         event.save()
     except IntegrityError as error:
@@ -72,7 +72,7 @@ def _save(event: Event) -> None:
 
 def _require_organiser(user, message: str) -> None:
     if not permissions.is_organiser(user):
-        raise DomainError("organiser_only", message)
+        raise DomainError(ErrorCode.ORGANISER_ONLY, message)
 
 
 # --- the services ----------------------------------------------------------------------------------
@@ -102,7 +102,7 @@ def event_update(*, user, event_id: int, date: dt.date, quantity: Decimal, note:
     (``over_grant_confirmed`` as in ``event_record``)."""
     event = _locked_event(user, event_id)
     if not event.editable:
-        raise DomainError("event_settled", _("Tilitettyä tapahtumaa ei voi enää muuttaa. Korjaus tehdään hyvityksellä."))
+        raise DomainError(ErrorCode.EVENT_SETTLED, _("Tilitettyä tapahtumaa ei voi enää muuttaa. Korjaus tehdään hyvityksellä."))
     before = snapshot(event)
     reservation = event.reservation
     check_recordable(reservation=reservation, content_id=content_id, day=date, quantity=quantity)
@@ -128,7 +128,7 @@ def event_delete(*, user, event_id: int) -> None:
     """Delete an event that is not yet settled. Its history stays."""
     event = _locked_event(user, event_id)
     if not event.editable:
-        raise DomainError("event_settled", _("Tilitettyä tapahtumaa ei voi poistaa. Korjaus tehdään hyvityksellä."))
+        raise DomainError(ErrorCode.EVENT_SETTLED, _("Tilitettyä tapahtumaa ei voi poistaa. Korjaus tehdään hyvityksellä."))
     log_change(user=user, event=event, action="delete", changes={k: [v, None] for k, v in snapshot(event).items()})
     event.delete()
 
@@ -139,10 +139,10 @@ def event_review(*, user, event_id: int, approve: bool, reason: str = "") -> Eve
     _require_organiser(user, _("Vain palvelunjärjestäjä voi tarkastaa tapahtumia."))
     event = _locked_event(user, event_id)
     if event.status != EventStatus.UNDER_REVIEW:
-        raise DomainError("not_under_review", _("Tapahtuma ei ole tarkastettavana."))
+        raise DomainError(ErrorCode.NOT_UNDER_REVIEW, _("Tapahtuma ei ole tarkastettavana."))
     reason = (reason or "").strip()
     if not approve and not reason:
-        raise DomainError("reason_required", _("Kirjoita hylkäyksen perustelu; palveluntuottaja näkee sen."))
+        raise DomainError(ErrorCode.REASON_REQUIRED, _("Kirjoita hylkäyksen perustelu; palveluntuottaja näkee sen."))
     before = snapshot(event)
     move(event, EventStatus.APPROVED if approve else EventStatus.REJECTED)
     event.review_reason = reason
@@ -171,14 +171,14 @@ def event_credit(*, user, event_id: int, reason_code: str, explanation: str, qua
     original = _locked_event(user, event_id)
     if not original.creditable:
         raise DomainError(
-            "not_creditable",
+            ErrorCode.NOT_CREDITABLE,
             _("Hyvityksen voi tehdä vain tilitetylle tai maksetulle tapahtumalle; sitä ennen tapahtumaa voi muokata."),
         )
     if reason_code not in CreditReason.values:
-        raise DomainError("reason_code_invalid", _("Valitse hyvityksen syykoodi."))
+        raise DomainError(ErrorCode.REASON_CODE_INVALID, _("Valitse hyvityksen syykoodi."))
     explanation = (explanation or "").strip()
     if not explanation:
-        raise DomainError("explanation_required", _("Kirjoita hyvityksen selite; palveluntuottaja näkee sen."))
+        raise DomainError(ErrorCode.EXPLANATION_REQUIRED, _("Kirjoita hyvityksen selite; palveluntuottaja näkee sen."))
     credited = [(c.quantity, c.total, c.voucher_share, c.customer_share) for c in original.credits.all()]
     left = [
         original.quantity + sum(c[0] for c in credited),
@@ -189,7 +189,7 @@ def event_credit(*, user, event_id: int, reason_code: str, explanation: str, qua
     quantity = left[0] if quantity is None else quantity
     if quantity <= 0 or quantity > left[0]:
         raise DomainError(
-            "credit_exceeds",
+            ErrorCode.CREDIT_EXCEEDS,
             _("Hyvitettävän määrän on oltava suurempi kuin nolla ja enintään %(left)s.") % {"left": number_format(left[0], 2)},
         )
     if quantity == left[0]:

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from events.models import Event, EventChange, EventStatus
 from reservations.models import Reservation
 
@@ -103,7 +103,7 @@ def _history(*, user, events, action: str, changes: dict) -> None:
 
 def _set_status(*, user, events, source: str, target: str, action: str, payment_run_id: int) -> int:
     if not EventStatus.can_move(source, target):
-        raise DomainError("transition_not_allowed", _("Tapahtuman tilaa ei voi muuttaa."))
+        raise DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, _("Tapahtuman tilaa ei voi muuttaa."))
     events = events.filter(status=source)
     _history(user=user, events=events, action=action,
              changes={"status": [source, target], "payment_run": [None, payment_run_id]})

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_read
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from core.forms import search_term
 from core.htmx import done, render_page, wants_fragment
 from core.pagination import keyset_page
@@ -168,7 +168,7 @@ def event_create(request, reservation_id):
             event = event_services.event_record(user=request.user, reservation_id=reservation.pk,
                                                 over_grant_confirmed=form.over_grant_confirmed, **form.service_kwargs())
         except DomainError as error:
-            if error.code == "over_grant_unconfirmed":  # warn, and offer "Kirjaa silti"
+            if error.code == ErrorCode.OVER_GRANT_UNCONFIRMED:  # warn, and offer "Kirjaa silti"
                 return _event_page(request, _attach_usage([reservation])[0], form=form, over_grant=True)
             form.add_error(None, error.message)
         else:
@@ -196,7 +196,7 @@ def event_update(request, event_id):
             saved = event_services.event_update(user=request.user, event_id=event.pk,
                                                 over_grant_confirmed=form.over_grant_confirmed, **form.service_kwargs())
         except DomainError as error:
-            if error.code == "over_grant_unconfirmed":
+            if error.code == ErrorCode.OVER_GRANT_UNCONFIRMED:
                 return _event_page(request, reservation, form=form, event=event, over_grant=True)
             form.add_error(None, error.message)
         else:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import password_set_by_admin
 from audit.services import audit_log
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from core.validators import normalise_username, validate_username
 from organisations import permissions
 from organisations.models import Membership, Office, Organiser, Provider, ProviderUnit
@@ -23,9 +23,9 @@ def _admin(user, *, provider_only=False) -> Membership:
     organisation's members run one at a time (the last-admin rule cannot race)."""
     membership = permissions.membership_of(user)
     if not permissions.can_manage_organisation(user):
-        raise DomainError("not_allowed", _("Vain organisaation pääkäyttäjä voi hallita organisaatiota."))
+        raise DomainError(ErrorCode.NOT_ALLOWED, _("Vain organisaation pääkäyttäjä voi hallita organisaatiota."))
     if provider_only and not permissions.manages_provider(user):
-        raise DomainError("not_allowed", _("Vain palveluntuottajan pääkäyttäjä voi hallita osia ja toimipaikkoja."))
+        raise DomainError(ErrorCode.NOT_ALLOWED, _("Vain palveluntuottajan pääkäyttäjä voi hallita osia ja toimipaikkoja."))
     if membership.is_provider:
         Provider.objects.select_for_update().get(pk=membership.provider_id)
     else:
@@ -42,7 +42,7 @@ def _members(admin: Membership):
 def _member(admin: Membership, member_user) -> Membership:
     member = _members(admin).select_related("user").filter(user_id=getattr(member_user, "pk", None)).first()
     if member is None:
-        raise DomainError("not_member", _("Käyttäjä ei kuulu organisaatioonne."))
+        raise DomainError(ErrorCode.NOT_MEMBER, _("Käyttäjä ei kuulu organisaatioonne."))
     return member
 
 
@@ -52,7 +52,7 @@ def _roles_for(admin: Membership):
 
 def _check_role(admin: Membership, role: str) -> str:
     if role not in _roles_for(admin):
-        raise DomainError("wrong_role", _("Rooli ei sovi tämän organisaation käyttäjälle."))
+        raise DomainError(ErrorCode.WRONG_ROLE, _("Rooli ei sovi tämän organisaation käyttäjälle."))
     return role
 
 
@@ -69,7 +69,7 @@ def _keeps_an_admin(admin: Membership, member: Membership) -> None:
         .exists()
     )
     if permissions.is_admin_membership(member) and member.user.is_active and not others:
-        raise DomainError("last_admin", _("Organisaatiolla on oltava vähintään yksi aktiivinen pääkäyttäjä."))
+        raise DomainError(ErrorCode.LAST_ADMIN, _("Organisaatiolla on oltava vähintään yksi aktiivinen pääkäyttäjä."))
 
 
 def _log(*, user, admin: Membership, what: str, request) -> None:
@@ -93,20 +93,20 @@ def org_user_create(*, user, username: str, first_name: str, last_name: str, ema
     try:
         validate_username(username)
     except ValidationError as error:
-        raise DomainError("invalid_username", _messages(error), field="kayttajatunnus") from None
+        raise DomainError(ErrorCode.INVALID_USERNAME, _messages(error), field="kayttajatunnus") from None
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
-        raise DomainError("username_taken", _("Käyttäjätunnus on jo käytössä."), field="kayttajatunnus")
+        raise DomainError(ErrorCode.USERNAME_TAKEN, _("Käyttäjätunnus on jo käytössä."), field="kayttajatunnus")
     new = User(username=username, first_name=first_name, last_name=last_name, email=email, is_active=True)
     try:
         validate_password(password, user=new)
     except ValidationError as error:
-        raise DomainError("weak_password", _messages(error), field="salasana") from None
+        raise DomainError(ErrorCode.WEAK_PASSWORD, _messages(error), field="salasana") from None
     new.set_password(password)
     try:
         new.full_clean()
     except ValidationError as error:
-        raise DomainError("invalid", _messages(error)) from None
+        raise DomainError(ErrorCode.INVALID, _messages(error)) from None
     new.save()
     password_set_by_admin(user=new)  # the admin typed it: the user chooses their own at first login
     Membership.objects.create(
@@ -147,7 +147,7 @@ def org_member_set_active(*, user, member_user, active: bool, request=None) -> M
         return member
     if not active:
         if member.user_id == user.pk:
-            raise DomainError("self_deactivate", _("Et voi poistaa omaa tunnustasi käytöstä."))
+            raise DomainError(ErrorCode.SELF_DEACTIVATE, _("Et voi poistaa omaa tunnustasi käytöstä."))
         _keeps_an_admin(admin, member)
     member.user.is_active = active
     member.user.save(update_fields=["is_active"])
@@ -162,7 +162,7 @@ def org_member_unlock(*, user, member_user, request=None) -> Membership:
     admin = _admin(user)
     member = _member(admin, member_user)
     if not is_locked_out(member.user.username):
-        raise DomainError("not_locked", _("Tunnus ei ole lukittu."))
+        raise DomainError(ErrorCode.NOT_LOCKED, _("Tunnus ei ole lukittu."))
     axes_reset(username=member.user.username)
     _log(user=user, admin=admin, request=request, what=f"Käyttäjä {member.user.username}: lukitus avattu")
     return member
@@ -175,7 +175,7 @@ def _unique_name(model, admin: Membership, name: str, *, exclude=None) -> None:
         rows = rows.exclude(pk=exclude.pk)
     if rows.exists():
         message = _("Samanniminen osa on jo olemassa.") if model is ProviderUnit else _("Samanniminen toimipaikka on jo olemassa.")
-        raise DomainError("duplicate_name", message, field="nimi")
+        raise DomainError(ErrorCode.DUPLICATE_NAME, message, field="nimi")
 
 
 @transaction.atomic
@@ -196,7 +196,7 @@ def org_unit_rename(*, user, unit: ProviderUnit, name: str, request=None) -> Pro
     admin = _admin(user, provider_only=True)
     unit = ProviderUnit.objects.filter(provider_id=admin.provider_id, pk=unit.pk).first()
     if unit is None:
-        raise DomainError("not_found", _("Osaa ei löydy."))
+        raise DomainError(ErrorCode.NOT_FOUND, _("Osaa ei löydy."))
     if unit.name == name:
         return unit
     _unique_name(ProviderUnit, admin, name, exclude=unit)
@@ -227,7 +227,7 @@ def org_office_update(*, user, office: Office, name: str, street_address: str = 
     admin = _admin(user, provider_only=True)
     office = Office.objects.filter(provider_id=admin.provider_id, pk=office.pk).first()
     if office is None:
-        raise DomainError("not_found", _("Toimipaikkaa ei löydy."))
+        raise DomainError(ErrorCode.NOT_FOUND, _("Toimipaikkaa ei löydy."))
     _unique_name(Office, admin, name, exclude=office)
     old = office.name
     office.name, office.street_address, office.municipality = name, street_address, municipality

@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from core.dates import month_bounds
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from customers.selectors import customerships_valid_in_month
 from events.settlement import events_settle
 from payments.models import CapitationPriceKey, PaymentRun
@@ -123,7 +123,7 @@ def check_priced(cursor) -> None:
     if missing:
         numbers = ", ".join(missing[:MAX_LISTED]) + (" …" if len(missing) > MAX_LISTED else "")
         raise DomainError(
-            "capitation_price_missing",
+            ErrorCode.CAPITATION_PRICE_MISSING,
             _(
                 "Kapitaatiomaksua ei voi laskea: kuukausihintaa ei löydy palveluntuottajan hinnastosta "
                 "tai ostovoimalta puuttuu kuukausisisältö (ostovoimat %(numbers)s). Korjaa hinnasto ja käynnistä uudelleen."

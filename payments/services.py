@@ -22,7 +22,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 
 from audit.services import audit_log
 from core.dates import today
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from events.models import EventStatus
 from events.settlement import events_mark_paid, events_note_payment_approved
 from notifications.models import NotificationKind
@@ -46,17 +46,17 @@ def _month_label(month: dt.date) -> str:
 def _organiser_id(user) -> int:
     organiser_id = permissions.organiser_id_of(user)
     if not permissions.can_run_payments(user) or organiser_id is None:
-        raise DomainError("organiser_only", _("Vain palvelunjärjestäjän käyttäjä voi käsitellä maksatuksia."))
+        raise DomainError(ErrorCode.ORGANISER_ONLY, _("Vain palvelunjärjestäjän käyttäjä voi käsitellä maksatuksia."))
     return organiser_id
 
 
 def _check_month(month) -> None:
     """A month's run starts once the month has ended (a Helsinki date)."""
     if not isinstance(month, dt.date) or isinstance(month, dt.datetime) or month.day != 1:
-        raise DomainError("month_invalid", _("Anna maksatuksen kuukausi (kuukauden ensimmäinen päivä)."))
+        raise DomainError(ErrorCode.MONTH_INVALID, _("Anna maksatuksen kuukausi (kuukauden ensimmäinen päivä)."))
     if month >= today().replace(day=1):
         raise DomainError(
-            "month_not_ended", _("Kuukauden maksatuksen voi käynnistää vasta, kun kuukausi on päättynyt.")
+            ErrorCode.MONTH_NOT_ENDED, _("Kuukauden maksatuksen voi käynnistää vasta, kun kuukausi on päättynyt.")
         )
 
 
@@ -64,7 +64,7 @@ def _locked_run(user, run) -> PaymentRun:
     run_id = getattr(run, "pk", run)
     locked = runs_for_user(user).filter(pk=run_id).values_list("pk", flat=True).first()
     if locked is None:
-        raise DomainError("run_not_found", _("Maksatusta ei löydy."))
+        raise DomainError(ErrorCode.RUN_NOT_FOUND, _("Maksatusta ei löydy."))
     return PaymentRun.objects.select_for_update().select_related("organiser").get(pk=locked)
 
 
@@ -75,7 +75,7 @@ def _move(run: PaymentRun, target: str) -> None:
             PaymentRun.Status.APPROVED: _("Maksatus on jo hyväksytty."),
         }
         raise DomainError(
-            "run_transition_not_allowed",
+            ErrorCode.RUN_TRANSITION_NOT_ALLOWED,
             messages.get(run.status, _("Maksatuksen tilaa ei voi muuttaa.")),
         )
     run.status = target
@@ -157,7 +157,7 @@ def _start(*, organiser_id: int, month: dt.date, user) -> PaymentRun:
             existing = PaymentRun.objects.filter(organiser_id=organiser_id, month=month).first()
             if existing is None:
                 raise DomainError(
-                    "run_conflict", _("Saman kuukauden maksatus käynnistettiin juuri toisaalla. Yritä uudelleen.")
+                    ErrorCode.RUN_CONFLICT, _("Saman kuukauden maksatus käynnistettiin juuri toisaalla. Yritä uudelleen.")
                 ) from None
         else:
             _queue(run)
@@ -303,7 +303,7 @@ def payment_run_restart(*, user, run) -> PaymentRun:
     if run.status == PaymentRun.Status.RUNNING:
         if not _requeue(run):
             raise DomainError(
-                "run_already_queued",
+                ErrorCode.RUN_ALREADY_QUEUED,
                 _("Maksatus on jo jonossa tai laskettavana; sitä ei käynnistetä toista kertaa."),
             )
     else:
@@ -341,10 +341,10 @@ def payment_run_mark_paid(*, user, run) -> int:
     _organiser_id(user)
     run = _locked_run(user, run)
     if run.status != PaymentRun.Status.APPROVED:
-        raise DomainError("run_not_approved", _("Vain hyväksytyn maksatuksen voi merkitä maksetuksi."))
+        raise DomainError(ErrorCode.RUN_NOT_APPROVED, _("Vain hyväksytyn maksatuksen voi merkitä maksetuksi."))
     settled = run_events(run).filter(status=EventStatus.SETTLED)
     if not settled.select_for_update(of=("self",)).exists():
-        raise DomainError("run_already_paid", _("Maksatuksen tapahtumat on jo merkitty maksetuiksi."))
+        raise DomainError(ErrorCode.RUN_ALREADY_PAID, _("Maksatuksen tapahtumat on jo merkitty maksetuiksi."))
     paid = events_mark_paid(user=user, events=run_events(run), payment_run_id=run.pk)
     _audit(user=user, run=run, what=f"Maksatus {_month_label(run.month)} merkitty maksetuksi: {paid} tapahtumaa")
     return paid

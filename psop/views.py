@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.errors import ErrorCode
 from core.requests import too_large_message
 
 
@@ -35,13 +36,13 @@ def server_error(request):
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)):
         if _is_api(request):
-            response = _api_error("unavailable", _("Palvelu ei ole hetkeen käytettävissä. Yritä hetken kuluttua uudelleen."), 503)
+            response = _api_error(ErrorCode.UNAVAILABLE, _("Palvelu ei ole hetkeen käytettävissä. Yritä hetken kuluttua uudelleen."))
         else:
             response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response
     if _is_api(request):
-        return _api_error("server_error", _("Palvelussa tapahtui odottamaton virhe. Tallennetut tiedot ovat tallessa."), 500)
+        return _api_error(ErrorCode.SERVER_ERROR, _("Palvelussa tapahtui odottamaton virhe. Tallennetut tiedot ovat tallessa."))
     return HttpResponseServerError(render_to_string("500.html"))
 
 
@@ -51,8 +52,8 @@ def bad_request(request, exception=None):
     a body past DATA_UPLOAD_MAX_MEMORY_SIZE is 413."""
     if _is_api(request):
         if isinstance(exception, RequestDataTooBig):
-            return _api_error("too_large", too_large_message(), 413)
-        return _api_error("bad_request", _("Virheellinen pyyntö."), 400)
+            return _api_error(ErrorCode.TOO_LARGE, too_large_message())
+        return _api_error(ErrorCode.BAD_REQUEST, _("Virheellinen pyyntö."))
     return HttpResponseBadRequest(render_to_string("400.html"))
 
 
@@ -60,9 +61,11 @@ def _is_api(request) -> bool:
     return request is not None and request.path.startswith("/api/")
 
 
-def _api_error(code: str, message: str, status: int) -> JsonResponse:
-    """The API's error body (api/errors.py: ``code`` and ``message``), for answers made outside it."""
-    return JsonResponse({"code": code, "message": str(message)}, status=status, json_dumps_params={"ensure_ascii": False})
+def _api_error(code: ErrorCode, message: str) -> JsonResponse:
+    """The API's error body (api/errors.py: ``code`` and ``message``), for answers made outside it,
+    with the code's status."""
+    return JsonResponse({"code": str(code), "message": str(message)}, status=code.status,
+                        json_dumps_params={"ensure_ascii": False})
 
 
 def page_not_found(request, exception=None):

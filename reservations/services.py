@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.dates import format_day, today
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from notifications.models import NotificationKind
 from notifications.services import notify
 from organisations import permissions
@@ -54,7 +54,7 @@ def already_reserved_error(*, user, reservation: Reservation) -> DomainError:
         }
     else:
         message = _("Ostovoima on jo varattu.")
-    return DomainError("already_reserved", message, reservation_id=reservation.pk)
+    return DomainError(ErrorCode.ALREADY_RESERVED, message, reservation_id=reservation.pk)
 
 
 _NOT_READ = object()
@@ -68,12 +68,12 @@ def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None, e
     """
     day = day or today()
     if not permissions.can_make_reservations(user):
-        return DomainError("role_not_allowed", _("Sinulla ei ole oikeutta tehdä palveluvarauksia."))
+        return DomainError(ErrorCode.ROLE_NOT_ALLOWED, _("Sinulla ei ole oikeutta tehdä palveluvarauksia."))
     if not vouchers_visible_for_lookup(user, day=day).filter(pk=voucher.pk).exists():
-        return DomainError("voucher_not_found", _("Ostovoiman tietoja ei löydy"))
+        return DomainError(ErrorCode.VOUCHER_NOT_FOUND, _("Ostovoiman tietoja ei löydy"))
     if voucher.service.kind == VoucherKind.CAPITATION:
         return DomainError(
-            "capitation_voucher",
+            ErrorCode.CAPITATION_VOUCHER,
             _("Kapitaatiosetelille ei tehdä palveluvarausta, vaan sille luodaan asiakkuus."),
         )
     if existing is _NOT_READ:
@@ -84,7 +84,7 @@ def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None, e
         closed = format_day(voucher.closed_on)
         if not permissions.is_organiser(user):
             return DomainError(
-                "voucher_closed",
+                ErrorCode.VOUCHER_CLOSED,
                 _(
                     "Ostovoima on suljettu %(closed)s, eikä palveluntuottaja voi enää varata sitä. "
                     "Palvelunjärjestäjä voi tehdä varauksen puolestanne %(days)s päivän ajan sulkemisesta."
@@ -93,7 +93,7 @@ def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None, e
             )
         if (day - voucher.closed_on).days > ON_BEHALF_DAYS_AFTER_CLOSING:
             return DomainError(
-                "voucher_closed_too_long",
+                ErrorCode.VOUCHER_CLOSED_TOO_LONG,
                 _(
                     "Ostovoima on suljettu %(closed)s. Varauksen voi tehdä palveluntuottajan puolesta "
                     "enintään %(days)s päivää sulkemisen jälkeen."
@@ -106,13 +106,13 @@ def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None, e
 def _resolve_provider(*, user, voucher: Voucher, provider: Provider | None, day: dt.date) -> Provider:
     if permissions.is_provider(user):
         if provider is not None and provider.pk != permissions.provider_id_of(user):
-            raise DomainError("provider_not_allowed", _("Voit tehdä palveluvarauksen vain omalle palveluntuottajallesi."))
+            raise DomainError(ErrorCode.PROVIDER_NOT_ALLOWED, _("Voit tehdä palveluvarauksen vain omalle palveluntuottajallesi."))
         return permissions.membership_of(user).provider
     if provider is None:
-        raise DomainError("provider_required", _("Valitse palveluntuottaja, jonka puolesta varaus tehdään."))
+        raise DomainError(ErrorCode.PROVIDER_REQUIRED, _("Valitse palveluntuottaja, jonka puolesta varaus tehdään."))
     if not providers_for_on_behalf(voucher=voucher, day=day).filter(pk=provider.pk).exists():
         raise DomainError(
-            "provider_without_agreement",
+            ErrorCode.PROVIDER_WITHOUT_AGREEMENT,
             _("Palveluntuottajalla ei ole voimassa olevaa palvelusopimusta tähän palveluun."),
         )
     return provider
@@ -122,17 +122,17 @@ def _resolve_unit(*, provider: Provider, unit: ProviderUnit | None) -> ProviderU
     if unit is None:
         unit = provider.units.filter(is_default=True).first()
         if unit is None:
-            raise DomainError("unit_required", _("Valitse palveluntuottajaosa."))
+            raise DomainError(ErrorCode.UNIT_REQUIRED, _("Valitse palveluntuottajaosa."))
     if unit.provider_id != provider.pk:
-        raise DomainError("unit_not_of_provider", _("Palveluntuottajaosa ei kuulu valitulle palveluntuottajalle."))
+        raise DomainError(ErrorCode.UNIT_NOT_OF_PROVIDER, _("Palveluntuottajaosa ei kuulu valitulle palveluntuottajalle."))
     return unit
 
 
 def _check_content(*, voucher: Voucher, voucher_content: VoucherContent | None) -> None:
     if voucher_content is None:
-        raise DomainError("content_required", _("Valitse yksi palvelusisältö."))
+        raise DomainError(ErrorCode.CONTENT_REQUIRED, _("Valitse yksi palvelusisältö."))
     if voucher_content.voucher_id != voucher.pk:
-        raise DomainError("content_not_on_voucher", _("Palvelusisältö ei kuulu tähän ostovoimaan."))
+        raise DomainError(ErrorCode.CONTENT_NOT_ON_VOUCHER, _("Palvelusisältö ei kuulu tähän ostovoimaan."))
 
 
 def _checked_event_text(event_text: str) -> str:
@@ -141,7 +141,7 @@ def _checked_event_text(event_text: str) -> str:
     if len(event_text) > limit:
         # A TextField's max_length is not checked by full_clean(); the rule is checked here.
         raise DomainError(
-            "event_text_too_long", _("Tapahtumavaraus on enintään %(limit)s merkkiä pitkä.") % {"limit": limit}
+            ErrorCode.EVENT_TEXT_TOO_LONG, _("Tapahtumavaraus on enintään %(limit)s merkkiä pitkä.") % {"limit": limit}
         )
     return event_text
 
@@ -152,7 +152,7 @@ def _save_new(*, user, reservation: Reservation) -> None:
     try:
         reservation.full_clean(validate_unique=False)
     except ValidationError as error:
-        raise DomainError("invalid", " ".join(error.messages)) from error
+        raise DomainError(ErrorCode.INVALID, " ".join(error.messages)) from error
     try:
         with transaction.atomic():
             reservation.save()
@@ -192,7 +192,7 @@ def reservation_create(
     _check_content(voucher=voucher, voucher_content=voucher_content)
     if not terms_accepted:
         raise DomainError(
-            "terms_not_accepted",
+            ErrorCode.TERMS_NOT_ACCEPTED,
             _("Palveluvaraus edellyttää sopimusehtojen ja sopimussuhteen muodostamisen hyväksymistä."),
         )
     event_text = _checked_event_text(event_text)

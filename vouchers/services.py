@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.dates import format_day
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from organisations import permissions
 from vouchers.models import Voucher
 
@@ -19,17 +19,17 @@ def voucher_close(*, user, voucher: Voucher, closed_on: dt.date, request=None) -
 
     Its customership and reservation end on the same date, derived from ``closed_on``."""
     if not permissions.can_close_voucher(user, voucher):
-        raise DomainError("not_allowed", _("Vain ostovoiman myöntänyt palvelunjärjestäjä voi sulkea ostovoiman."))
+        raise DomainError(ErrorCode.NOT_ALLOWED, _("Vain ostovoiman myöntänyt palvelunjärjestäjä voi sulkea ostovoiman."))
     voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
     if voucher.closed_on is not None:
         raise DomainError(
-            "already_closed",
+            ErrorCode.ALREADY_CLOSED,
             _("Ostovoima on jo suljettu %(day)s.") % {"day": format_day(voucher.closed_on)},
             closed_on=voucher.closed_on,
         )
     if not voucher.valid_from <= closed_on <= voucher.valid_to:
         raise DomainError(
-            "closed_outside_validity",
+            ErrorCode.CLOSED_OUTSIDE_VALIDITY,
             _("Sulkemispäivän on oltava ostovoiman voimassaoloaikana %(start)s–%(end)s.")
             % {"start": format_day(voucher.valid_from), "end": format_day(voucher.valid_to)},
         )

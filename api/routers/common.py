@@ -3,30 +3,22 @@ an id of the body into its row."""
 
 from typing import Annotated
 
-from django.utils.translation import gettext_lazy as _
 from ninja import Header
 from pydantic import StringConstraints
 
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 
 IdempotencyKey = Annotated[
     Annotated[str, StringConstraints(max_length=200)] | None,
     Header(None, alias="Idempotency-Key", description="Uusinnassa sama avain ja sama runko: ensimmäinen vastaus, ei muutoksia"),
 ]
 
-NOT_FOUND = {
-    "unit_not_found": _("Palveluntuottajaosaa ei löydy."),
-    "provider_not_found": _("Palveluntuottajaa ei löydy."),
-    "office_not_found": _("Toimipaikkaa ei löydy."),
-}
-
-
-def get_or_refuse(model, pk, code: str):
+def get_or_refuse(model, pk, code: ErrorCode):
     """The row with this id (None for no id); an id that does not exist is refused with ``code``.
     The services decide whether the user may use the row."""
     if pk is None:
         return None
     row = model.objects.filter(pk=pk).first()
     if row is None:
-        raise DomainError(code, str(NOT_FOUND[code]))
+        raise DomainError(code)
     return row

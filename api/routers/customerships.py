@@ -9,7 +9,7 @@ from api.idempotency import idempotent
 from api.routers.common import IdempotencyKey
 from api.routers.vouchers import not_found
 from api.schemas import CustomershipEndIn, CustomershipIn, CustomershipOut, Error, Id
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from customers import services
 from customers.selectors import customerships_for_user, offices_for_customership
 from vouchers.models import VoucherKind
@@ -47,7 +47,7 @@ def customership_post(request, payload: CustomershipIn, idempotency_key: Idempot
         raise not_found()
     office = offices_for_customership(user=request.user, voucher=voucher).filter(pk=payload.office_id).first()
     if office is None:
-        raise DomainError("office_not_found", _("Toimipaikkaa ei löydy."), field="office_id")
+        raise DomainError(ErrorCode.OFFICE_NOT_FOUND, _("Toimipaikkaa ei löydy."), field="office_id")
     customership = services.customership_create(
         user=request.user, voucher=voucher, office=office, start_date=payload.start_date, end_date=payload.end_date,
         locked_until=payload.locked_until, approvals_accepted=payload.approvals_accepted, request=request,
@@ -63,7 +63,7 @@ def customership_end(request, customership_id: Path[Id], payload: CustomershipEn
                      idempotency_key: IdempotencyKey = None):
     customership = customerships_for_user(request.user).filter(pk=customership_id).first()
     if customership is None:
-        raise DomainError("customership_not_found", _("Asiakkuutta ei löydy."))
+        raise DomainError(ErrorCode.CUSTOMERSHIP_NOT_FOUND, _("Asiakkuutta ei löydy."))
     ended = services.customership_end(
         user=request.user, customership=customership, end_date=payload.end_date, reason=payload.reason, request=request,
     )

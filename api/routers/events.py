@@ -10,6 +10,7 @@ from api.paging import Cursor, Limit, Since, page_of
 from api.routers.common import IdempotencyKey
 from api.schemas import BulkIn, BulkOut, Error, EventIn, EventOut, EventPage
 from audit.services import audit_read
+from core.errors import ErrorCode
 from events.recording import NewEvent, events_record_many
 from events.selectors import events_for_user
 from events.services import event_record
@@ -76,7 +77,7 @@ def event_bulk(request, payload: BulkIn, idempotency_key: IdempotencyKey = None)
         if error is None:
             results.append({"client_id": row.client_id, "result": "created", "event_id": recorded.event.pk,
                             "status": recorded.event.status})
-        elif error.code == "already_recorded":
+        elif error.code == ErrorCode.ALREADY_RECORDED:
             results.append({"client_id": row.client_id, "result": "already_recorded",
                             "event_id": error.params.get("event_id")})
         else:

@@ -7,7 +7,7 @@ from ninja import Path, Query, Router, Schema
 from api.auth import needs
 from api.paging import Cursor, Limit, page_of
 from api.schemas import Error, Id, LinePage, PaymentsOut
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from organisations import permissions
 from payments.selectors import payment_for_user, payments_for_user, run_lines, run_payments, runs_for_user
 
@@ -46,7 +46,7 @@ def payment_lines(request, run_id: Path[Id], filters: Query[LineFilter]):
     if run is None:
         payment = payment_for_user(request.user, run_id=run_id)
         if payment is None:
-            raise DomainError("run_not_found", _("Maksatusajoa ei löydy."))
+            raise DomainError(ErrorCode.RUN_NOT_FOUND, _("Maksatusajoa ei löydy."))
         run, provider_id = payment.run, permissions.provider_id_of(request.user)
     lines = run_lines(run, provider_id=provider_id).order_by()
     rows, next_cursor = page_of(lines, order=("id",), cursor=filters.cursor, limit=filters.limit)

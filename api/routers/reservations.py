@@ -9,6 +9,7 @@ from api.routers.common import IdempotencyKey, get_or_refuse
 from api.routers.vouchers import not_found
 from api.schemas import Error, ReservationIn, ReservationOut, ReservationPage
 from audit.services import audit_read
+from core.errors import ErrorCode
 from organisations.models import Provider, ProviderUnit
 from reservations.selectors import reservations_for_user
 from reservations.services import reservation_create
@@ -45,8 +46,8 @@ def reservation_post(request, payload: ReservationIn, idempotency_key: Idempoten
         raise not_found()
     # The service refuses a content of another voucher ("content_not_on_voucher"), an unknown one as missing.
     content = VoucherContent.objects.select_related("content").filter(pk=payload.content_id).first()
-    unit = get_or_refuse(ProviderUnit, payload.unit_id, "unit_not_found")
-    provider = get_or_refuse(Provider, payload.provider_id, "provider_not_found")
+    unit = get_or_refuse(ProviderUnit, payload.unit_id, ErrorCode.UNIT_NOT_FOUND)
+    provider = get_or_refuse(Provider, payload.provider_id, ErrorCode.PROVIDER_NOT_FOUND)
     reservation = reservation_create(
         user=request.user, voucher=voucher, voucher_content=content, terms_accepted=payload.terms_accepted,
         event_text=payload.event_text, unit=unit, provider=provider,

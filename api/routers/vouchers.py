@@ -6,7 +6,7 @@ from ninja import Path, Router
 from api.auth import needs
 from api.schemas import Error, Number, VoucherOut
 from audit.services import audit_read
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from vouchers.selectors import voucher_lookup
 
 router = Router(tags=["ostovoimat"])
@@ -42,7 +42,7 @@ def voucher_body(voucher) -> dict:
 
 def not_found() -> DomainError:
     """The lookup's answer for a number that does not exist and for one the key may not see."""
-    return DomainError("voucher_not_found", _("Ostovoiman tietoja ei löydy"))
+    return DomainError(ErrorCode.VOUCHER_NOT_FOUND, _("Ostovoiman tietoja ei löydy"))
 
 
 @router.get("/{number}", response={200: VoucherOut, 404: Error}, summary="Ostovoiman haku numerolla")

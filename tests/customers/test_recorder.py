@@ -28,8 +28,9 @@ def test_customership_end__by_recorder__refused():
     office = serving_office(voucher)
     customership = customership_at(office, voucher)
     recorder = provider_user(office.provider, role=Membership.Role.RECORDER)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         customership_end(user=recorder, customership=customership, end_date=today())
+    assert refused.value.code == "not_allowed"
     customership.refresh_from_db()
     assert customership.end_date is None
 

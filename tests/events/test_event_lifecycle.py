@@ -57,8 +57,9 @@ def test_event_update__invalid_input__refused_and_nothing_written():
     reservation = priced_reservation()
     event = recorded(reservation)
     before = snapshot()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as error:
         event_update(user=reservation.created_by, event_id=event.pk, date=days_ago(2), quantity=D("0"))
+    assert error.value.code == "quantity_not_positive"
     assert snapshot() == before
 
 
@@ -178,9 +179,14 @@ def test_event_credit__without_reason_code_or_explanation__refused():
     reservation = priced_reservation()
     event = settled_event(reservation)
     organiser = organiser_user(reservation.voucher.organiser)
-    for code, explanation in [("", "Selite"), ("bogus", "Selite"), ("other", " ")]:
-        with pytest.raises(DomainError):
+    for code, explanation, refusal in [
+        ("", "Selite", "reason_code_invalid"),
+        ("bogus", "Selite", "reason_code_invalid"),
+        ("other", " ", "explanation_required"),
+    ]:
+        with pytest.raises(DomainError) as error:
             event_credit(user=organiser, event_id=event.pk, reason_code=code, explanation=explanation)
+        assert error.value.code == refusal
     assert not event.credits.exists()
 
 

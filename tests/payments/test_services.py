@@ -324,8 +324,9 @@ def test_payment_run_approve__running__refused(organiser, staff):
 def test_payment_run_approve__someone_else__refused_and_nothing_written(organiser, staff, who):
     run = start_and_compute(user=staff, month=JUNE_2025)
     user = provider_user() if who == "provider" else organiser_user(OrganiserFactory())
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         payment_run_approve(user=user, run=run)
+    assert refused.value.code == ("organiser_only" if who == "provider" else "run_not_found")
     run.refresh_from_db()
     assert run.status == PaymentRun.Status.READY and run.approved_by is None
 
