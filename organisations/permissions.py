@@ -215,9 +215,13 @@ def role_required(predicate):
     return decorator
 
 
+# The decorators of the pages, one per predicate; views use these, not aliases of their own.
 organiser_required = role_required(is_organiser)
 organiser_admin_required = role_required(is_organiser_admin)
 organisation_admin_required = role_required(can_manage_organisation)
+provider_required = role_required(is_provider)
+provider_admin_required = role_required(manages_provider)
+payment_runs_required = role_required(can_run_payments)
 
 
 # --- templates -----------------------------------------------------------------------------------
