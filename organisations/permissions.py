@@ -5,6 +5,8 @@ Views, selectors, services, template tags and the API all ask here:
 - queryset scoping per user (``scope``): a provider user sees its provider's rows, an organiser
   user its organiser's, anyone else nothing;
 - object checks (``is_voucher_organiser``, ``acts_for_provider``, ``can_end_customership`` …);
+- API keys: a key's user acts for its organisation (``act_for_api_key``), narrowed to the key's
+  scopes (``key_has_scope``);
 - one decorator family (``member_required``, ``role_required``) with one policy: not logged in
   → the login page; logged in without an organisation → 403; a page or object that is not the
   user's → 404 (someone else's object does not exist for them).
@@ -132,6 +134,12 @@ def act_for_api_key(user, *, provider=None, organiser=None) -> None:
     for the key exactly as for a person of that organisation."""
     role = Role.PROVIDER_ADMIN if provider is not None else Role.ORGANISER_STAFF
     user._psop_membership = Membership(user=user, provider=provider, organiser=organiser, role=role)
+
+
+def key_has_scope(key, scope: str) -> bool:
+    """An API key may call an operation that needs ``scope``: the key is not revoked and its
+    organisation's admin gave it that scope (``api.models.Scope``)."""
+    return key.active and scope in key.scopes
 
 
 # --- object checks -------------------------------------------------------------------------------
