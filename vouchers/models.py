@@ -303,7 +303,7 @@ class Voucher(models.Model):
     # number with letters must reach the check constraint below, not fail in the cast.)
     number_key = models.GeneratedField(
         expression=LPad("number", VOUCHER_NUMBER_MAX_LENGTH, Value("0")),
-        output_field=models.CharField(max_length=20, db_collation="C"),
+        output_field=models.CharField(max_length=VOUCHER_NUMBER_MAX_LENGTH, db_collation="C"),
         db_persist=True,
         verbose_name=_("numero lukujärjestyksessä"),
     )
