@@ -9,6 +9,7 @@ from ninja.security import HttpBearer
 
 from api import services
 from core.errors import DomainError, ErrorCode
+from organisations import permissions
 
 
 class ApiKeyAuth(HttpBearer):
@@ -25,12 +26,12 @@ class ApiKeyAuth(HttpBearer):
 
 
 def needs(scope: str):
-    """The operation needs this scope of the key (else 403 ``scope_missing``)."""
+    """The operation needs this scope of the key (``permissions.key_has_scope``; else 403 ``scope_missing``)."""
 
     def decorator(func):
         @wraps(func)
         def wrapper(request, *args, **kwargs):
-            if not request.api_key.allows(scope):
+            if not permissions.key_has_scope(request.api_key, scope):
                 raise DomainError(ErrorCode.SCOPE_MISSING, _("API-avaimella ei ole tähän tarvittavaa oikeutta."))
             return func(request, *args, **kwargs)
 

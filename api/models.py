@@ -66,9 +66,6 @@ class ApiKey(models.Model):
     def active(self) -> bool:
         return self.revoked_at is None
 
-    def allows(self, scope: str) -> bool:
-        return self.active and scope in self.scopes
-
 
 class IdempotentRequest(models.Model):
     """The first answer to a POST sent with an Idempotency-Key: a retry with the same key and body

@@ -9,11 +9,13 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
 
 from core.validators import clean_text
+from vouchers.validators import VOUCHER_NUMBER_PATTERN
 
 # No control characters (PostgreSQL stores no NUL); free text as the pages' forms clean it.
 PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 Text = Annotated[str, StringConstraints(max_length=2000, pattern=PRINTABLE), AfterValidator(clean_text)]
-Number = Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=r"^[^\x00-\x1f\x7f]+$")]
+# A voucher number: the same rule as the pages and the database (vouchers.validators).
+Number = Annotated[str, StringConstraints(pattern=VOUCHER_NUMBER_PATTERN)]
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Quantity = Annotated[Decimal, Field(gt=-(10**8), lt=10**8, max_digits=10, decimal_places=2)]

@@ -124,7 +124,6 @@ def api_key_authenticate(secret: str) -> ApiKey | None:
     )
     if key is None:
         return None
-    key.user.api_key = key
     permissions.act_for_api_key(key.user, provider=key.provider, organiser=key.organiser)
     return key
 

@@ -15,8 +15,6 @@ from core.errors import DomainError
 from core.htmx import done, render_page
 from organisations import permissions
 
-admin_required = permissions.organisation_admin_required
-
 
 def _keys_page(request, *, form=None, secret="", created=None, notice="", status=200):
     context = {"tab": "organisation", "keys": keys_for_admin(request.user), "form": form or ApiKeyForm(),
@@ -27,7 +25,7 @@ def _keys_page(request, *, form=None, secret="", created=None, notice="", status
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@admin_required
+@permissions.organisation_admin_required
 def api_keys(request):
     """The organisation's keys and "Luo avain"."""
     if request.method == "GET":
@@ -52,7 +50,7 @@ def _key_page(request, key, *, form=None, notice="", error=""):
 
 
 @require_http_methods(["GET", "POST"])
-@admin_required
+@permissions.organisation_admin_required
 def api_key_edit(request, key_id):
     """One key: change its name and scopes, or revoke it (hidden field "toiminto")."""
     key = keys_for_admin(request.user).filter(pk=key_id).first()

@@ -5,10 +5,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import month_bounds, today
+from core.filters import ListFilterSet, MonthFilter, choice_filter
 from events.models import Event, EventStatus
 from organisations import permissions
-from vouchers.filters import ListFilterSet, MonthFilter, choice_filter, organiser_provider_choices, service_choices
 from vouchers.models import VoucherState, voucher_in_force_during_q, voucher_state_q
+from vouchers.selectors import providers_acted_for, service_choices
 
 INVALID_CHOICE = {"invalid_choice": _("Valitse vaihtoehto luettelosta.")}
 
@@ -20,7 +21,7 @@ class _ProviderAndService(ListFilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["palvelu"].queryset = service_choices(kinds)
         if permissions.is_organiser(user):
-            self.filters["palveluntuottaja"].queryset = organiser_provider_choices(user)
+            self.filters["palveluntuottaja"].queryset = providers_acted_for(organiser_id=permissions.organiser_id_of(user))
         else:
             del self.filters["palveluntuottaja"]
 

@@ -8,6 +8,7 @@ from core.dates import today
 from core.forms import DecimalCommaField, FinnishDateField, TextField
 from events.models import CreditReason
 from vouchers.models import VoucherContent, VoucherKind
+from vouchers.validators import VoucherNumberValidator
 
 
 def _decimal_field(label, *, required=True):
@@ -99,9 +100,10 @@ class EventRowForm(forms.Form):
     that a row's date, quantity and note are cleaned exactly as the form cleans what a person types.
     The content is the reservation's own (the event form offers no other)."""
 
-    ostovoima = forms.RegexField(
-        regex=r"^[0-9]{1,20}$",
-        error_messages={"required": _("Anna ostovoiman numero."), "invalid": _("Ostovoiman numero on 1–20 numeroa.")},
+    ostovoima = forms.CharField(
+        strip=False,
+        validators=[VoucherNumberValidator(_("Ostovoiman numero on 1–20 numeroa."))],
+        error_messages={"required": _("Anna ostovoiman numero.")},
     )
     paivamaara = EventForm.base_fields["paivamaara"]
     maara = EventForm.base_fields["maara"]

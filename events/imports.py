@@ -23,7 +23,6 @@ from decimal import Decimal
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -35,8 +34,7 @@ from events.forms import EventRowForm
 from events.models import Event, EventStatus
 from events.recording import NewEvent, events_record_many
 from organisations import permissions
-from organisations.models import Provider
-from vouchers.models import ServiceAgreement
+from vouchers.selectors import providers_acted_for
 
 # The file's columns: its header (Finnish, as the template has them) and the form field each fills.
 COLUMNS = (("ostovoima", "ostovoima"), ("päivämäärä", "paivamaara"), ("määrä", "maara"), ("lisätieto", "lisatieto"))
@@ -271,8 +269,7 @@ def import_providers(user):
     organiser); None for provider users, who import for their own provider."""
     if not permissions.is_organiser(user):
         return None
-    agreements = ServiceAgreement.objects.filter(organiser_id=permissions.organiser_id_of(user), provider=OuterRef("pk"))
-    return Provider.objects.filter(Exists(agreements)).order_by("name")
+    return providers_acted_for(organiser_id=permissions.organiser_id_of(user))
 
 
 def _refusal(error: DomainError) -> tuple[str, str]:

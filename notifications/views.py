@@ -12,18 +12,17 @@ from notifications.services import notifications_mark_read
 from organisations import permissions
 
 PAGE_SIZE = 25
-provider_required = permissions.role_required(permissions.is_provider)
 
 
 @require_GET
-@provider_required
+@permissions.provider_required
 def notification_list(request):
     page = keyset_page(notifications_for_user(request.user), order=("-id",), params=request.GET, size=PAGE_SIZE)
     return render_page(request, "notifications/list.html", {"page": page})
 
 
 @require_POST
-@provider_required
+@permissions.provider_required
 def notification_mark_read(request):
     """"Merkitse luetuiksi": what the user saw (up to the newest shown) is read."""
     # The newest notification the user saw: one of the user's own provider's, else there is nothing to mark.

@@ -5,6 +5,8 @@ Views, selectors, services, template tags and the API all ask here:
 - queryset scoping per user (``scope``): a provider user sees its provider's rows, an organiser
   user its organiser's, anyone else nothing;
 - object checks (``is_voucher_organiser``, ``acts_for_provider``, ``can_end_customership`` …);
+- API keys: a key's user acts for its organisation (``act_for_api_key``), narrowed to the key's
+  scopes (``key_has_scope``);
 - one decorator family (``member_required``, ``role_required``) with one policy: not logged in
   → the login page; logged in without an organisation → 403; a page or object that is not the
   user's → 404 (someone else's object does not exist for them).
@@ -134,6 +136,12 @@ def act_for_api_key(user, *, provider=None, organiser=None) -> None:
     user._psop_membership = Membership(user=user, provider=provider, organiser=organiser, role=role)
 
 
+def key_has_scope(key, scope: str) -> bool:
+    """An API key may call an operation that needs ``scope``: the key is not revoked and its
+    organisation's admin gave it that scope (``api.models.Scope``)."""
+    return key.active and scope in key.scopes
+
+
 # --- object checks -------------------------------------------------------------------------------
 
 
@@ -215,9 +223,13 @@ def role_required(predicate):
     return decorator
 
 
+# The decorators of the pages, one per predicate; views use these, not aliases of their own.
 organiser_required = role_required(is_organiser)
 organiser_admin_required = role_required(is_organiser_admin)
 organisation_admin_required = role_required(can_manage_organisation)
+provider_required = role_required(is_provider)
+provider_admin_required = role_required(manages_provider)
+payment_runs_required = role_required(can_run_payments)
 
 
 # --- templates -----------------------------------------------------------------------------------

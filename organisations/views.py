@@ -20,9 +20,6 @@ from organisations.selectors import (
     organisation_units,
 )
 
-org_admin_required = permissions.organisation_admin_required
-provider_admin_required = permissions.role_required(permissions.manages_provider)
-
 
 def _done(request, notice: str, url: str, page):
     """After a change: the page again as a fragment (htmx), else a redirect with the notice."""
@@ -38,14 +35,14 @@ def _users_page(request, *, notice=""):
 
 
 @require_GET
-@org_admin_required
+@permissions.organisation_admin_required
 def org_users(request):
     """The organisation's members: name, username, role, active, locked out."""
     return _users_page(request)
 
 
 @require_http_methods(["GET", "POST"])
-@org_admin_required
+@permissions.organisation_admin_required
 def org_user_add(request):
     membership = admin_membership(request.user)
     form = UserAddForm(request.POST or None, membership=membership)
@@ -79,7 +76,7 @@ def _member_page(request, member, *, form=None, notice="", error=""):
 
 
 @require_http_methods(["GET", "POST"])
-@org_admin_required
+@permissions.organisation_admin_required
 def org_user_edit(request, user_id):
     """A member: change role, deactivate or reactivate, unlock (hidden field "toiminto")."""
     member = organisation_member(request.user, user_id)
@@ -117,7 +114,7 @@ def _units_page(request, *, form=None, notice="", error=""):
 
 
 @require_http_methods(["GET", "POST"])
-@provider_admin_required
+@permissions.provider_admin_required
 def org_units(request):
     """The provider's units: add one, rename one. The default unit stays the default."""
     if request.method == "GET":
@@ -148,7 +145,7 @@ def _offices_page(request, *, form=None, notice="", error=""):
 
 
 @require_http_methods(["GET", "POST"])
-@provider_admin_required
+@permissions.provider_admin_required
 def org_offices(request):
     """The provider's offices: add one, edit one's name and address."""
     if request.method == "GET":

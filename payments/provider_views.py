@@ -17,8 +17,6 @@ from payments.selectors import expected_for_user, paid_per_month, payment_for_us
 PAYMENTS_PER_PAGE = 24
 LINES_PER_PAGE = 100
 
-provider_admin_only = permissions.role_required(permissions.manages_provider)
-
 
 def _payment_or_404(user, run_id) -> Payment:
     payment = payment_for_user(user, run_id=run_id)
@@ -28,7 +26,7 @@ def _payment_or_404(user, run_id) -> Payment:
 
 
 @require_GET
-@provider_admin_only
+@permissions.provider_admin_required
 def provider_payments(request):
     """The running month's expected amount per organiser, the last 12 months as a chart, and the
     provider's payment in every run, newest month first."""
@@ -43,7 +41,7 @@ def provider_payments(request):
 
 
 @require_GET
-@provider_admin_only
+@permissions.provider_admin_required
 def provider_payment(request, run_id):
     """The provider's own lines in a run."""
     payment = _payment_or_404(request.user, run_id)
@@ -53,14 +51,14 @@ def provider_payment(request, run_id):
 
 
 @require_GET
-@provider_admin_only
+@permissions.provider_admin_required
 def provider_export_csv(request, run_id):
     payment = _payment_or_404(request.user, run_id)
     return exports.csv_response(payment.run, provider_id=payment.provider_id)
 
 
 @require_GET
-@provider_admin_only
+@permissions.provider_admin_required
 def provider_export_xlsx(request, run_id):
     payment = _payment_or_404(request.user, run_id)
     return exports.xlsx_response(payment.run, provider_id=payment.provider_id)

@@ -27,9 +27,6 @@ RUNS_PER_PAGE = 24
 LINES_PER_PAGE = 100
 
 
-organiser_only = permissions.role_required(permissions.can_run_payments)
-
-
 def _run_or_404(user, run_id) -> PaymentRun:
     run = runs_for_user(user).filter(pk=run_id).first()
     if run is None:
@@ -61,7 +58,7 @@ def _list_page(request, *, form):
 
 
 @require_http_methods(["GET", "POST"])
-@organiser_only
+@permissions.payment_runs_required
 def run_list(request):
     """The organiser's runs, newest month first, the last 12 months' totals as a chart, and the
     form that starts a month's run."""
@@ -89,7 +86,7 @@ def run_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@organiser_only
+@permissions.payment_runs_required
 def run_detail(request, run_id):
     """A run: its status and progress, per-provider totals, its lines, exports and approval."""
     run = _run_or_404(request.user, run_id)
@@ -119,12 +116,12 @@ def run_detail(request, run_id):
 
 
 @require_GET
-@organiser_only
+@permissions.payment_runs_required
 def run_export_csv(request, run_id):
     return exports.csv_response(_run_or_404(request.user, run_id))
 
 
 @require_GET
-@organiser_only
+@permissions.payment_runs_required
 def run_export_xlsx(request, run_id):
     return exports.xlsx_response(_run_or_404(request.user, run_id))

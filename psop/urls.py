@@ -22,7 +22,7 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("", include("payments.urls")),
     path("", include("notifications.urls")),
-    path("", include("psop.help")),  # Ohje: a help page per tab and the glossary (issue 13, item 19)
+    path("", include("events.help")),  # Ohje: a help page per tab and the glossary (issue 13, item 19)
     path("", include("api.urls")),  # Organisaatio → API-avaimet
     path("api/v1/", include("api.v1_urls")),  # the REST API (django-ninja)
 ]

@@ -4,15 +4,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
+from core.filters import ListFilterSet, MonthFilter, choice_filter, month_time_bounds
 from organisations import permissions
-from vouchers.filters import (
-    ListFilterSet,
-    MonthFilter,
-    choice_filter,
-    month_time_bounds,
-    organiser_provider_choices,
-    service_choices,
-)
+from vouchers.selectors import providers_acted_for, service_choices
 
 STATES = [("voimassa", _("Voimassa")), ("paattyneet", _("Päättyneet")), ("kaikki", _("Kaikki"))]
 
@@ -30,7 +24,7 @@ class ReservationFilter(ListFilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["palvelu"].queryset = service_choices()
         if permissions.is_organiser(user):
-            self.filters["palveluntuottaja"].queryset = organiser_provider_choices(user)
+            self.filters["palveluntuottaja"].queryset = providers_acted_for(organiser_id=permissions.organiser_id_of(user))
         else:  # a provider user sees its own reservations only
             del self.filters["palveluntuottaja"]
 

@@ -4,9 +4,8 @@ from django.db.models import Q
 
 from core.dates import today
 from organisations import permissions
-from organisations.models import Provider
 from reservations.models import Reservation
-from vouchers.models import ServiceAgreement
+from vouchers.selectors import providers_acted_for
 
 # What a reservation is shown with. The big rows a list pages through are joined; the small
 # registers (services, contents, providers, units, users) come in one query each for all the rows.
@@ -49,10 +48,9 @@ def on_behalf_reference_day(voucher, *, day=None):
 def providers_for_on_behalf(*, voucher, day=None):
     """Providers an organiser may reserve this voucher for: those with a service agreement for the
     voucher's service with the voucher's organiser, valid on the reference day."""
-    agreements = ServiceAgreement.objects.valid_on(on_behalf_reference_day(voucher, day=day)).filter(
-        organiser_id=voucher.organiser_id, service_id=voucher.service_id
+    return providers_acted_for(
+        organiser_id=voucher.organiser_id, service_id=voucher.service_id, day=on_behalf_reference_day(voucher, day=day)
     )
-    return Provider.objects.filter(pk__in=agreements.values("provider_id")).order_by("name")
 
 
 def search_reservations(reservations, text: str):

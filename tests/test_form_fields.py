@@ -10,13 +10,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from audit.forms import AuditSearchForm
 from core.dates import today
 from organisations.models import Membership
 from tests.customers.scenarios import capitation_voucher, serving_office
 from tests.events.scenarios import days_ago, priced_reservation
 from tests.factories import ProviderFactory, organiser_user, provider_user
 from tests.reservations.scenarios import reservable_voucher
-from vouchers.audit_forms import AuditSearchForm
 
 pytestmark = pytest.mark.django_db
 

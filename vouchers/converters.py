@@ -1,7 +1,10 @@
-class VoucherNumberConverter:
-    """A voucher number in a URL: 1–20 digits, like Voucher.number. Anything else is a 404."""
+from vouchers.validators import VOUCHER_NUMBER_REGEX
 
-    regex = "[0-9]{1,20}"
+
+class VoucherNumberConverter:
+    """A voucher number in a URL (vouchers.validators). Anything else is a 404."""
+
+    regex = VOUCHER_NUMBER_REGEX
 
     def to_python(self, value: str) -> str:
         return value

@@ -1,9 +1,9 @@
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
 from core.forms import FinnishDateField
+from vouchers.validators import VOUCHER_NUMBER_MAX_LENGTH, validate_voucher_number
 
 
 class VoucherNumberField(forms.CharField):
@@ -19,14 +19,12 @@ class VoucherNumberForm(forms.Form):
 
     numero = VoucherNumberField(
         label=_("Ostovoiman numero"),
-        max_length=20,
         strip=True,
-        error_messages={
-            "required": _("Syötä ostovoiman numero."),
-            "max_length": _("Ostovoiman numero on enintään 20 numeroa pitkä."),
-        },
-        validators=[RegexValidator(r"^[0-9]+$", _("Ostovoiman numerossa voi olla vain numeroita."))],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20}),
+        error_messages={"required": _("Syötä ostovoiman numero.")},
+        validators=[validate_voucher_number],
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": VOUCHER_NUMBER_MAX_LENGTH}
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from core.dates import today
 from core.db import ValidityQuerySet, date_range, ordered_range_check
 from core.validators import mask_henkilotunnus, validate_henkilotunnus
 from organisations.models import Organiser, Provider
+from vouchers.validators import VOUCHER_NUMBER_MAX_LENGTH, VOUCHER_NUMBER_PATTERN
 
 
 # --- THE rules of time on a voucher, each written once -------------------------------------
@@ -296,13 +297,13 @@ class VoucherQuerySet(models.QuerySet):
 class Voucher(models.Model):
     """A customer's purchase power (ostovoima / palveluseteli)."""
 
-    number = models.CharField(_("numero"), max_length=20, unique=True)
+    number = models.CharField(_("numero"), max_length=VOUCHER_NUMBER_MAX_LENGTH, unique=True)
     # The number in numeric order (1001 before 10006, 10009, 10011): the digits padded with zeros
     # to the longest number, compared bytewise; kept by the database. (Not a cast to numeric: a
     # number with letters must reach the check constraint below, not fail in the cast.)
     number_key = models.GeneratedField(
-        expression=LPad("number", 20, Value("0")),
-        output_field=models.CharField(max_length=20, db_collation="C"),
+        expression=LPad("number", VOUCHER_NUMBER_MAX_LENGTH, Value("0")),
+        output_field=models.CharField(max_length=VOUCHER_NUMBER_MAX_LENGTH, db_collation="C"),
         db_persist=True,
         verbose_name=_("numero lukujärjestyksessä"),
     )
@@ -330,7 +331,7 @@ class Voucher(models.Model):
             models.Index(fields=["organiser", "number_key", "id"], name="voucher_organiser_number_key"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(number__regex=r"^[0-9]{1,20}$"), name="voucher_number_digits"),
+            models.CheckConstraint(condition=Q(number__regex=VOUCHER_NUMBER_PATTERN), name="voucher_number_digits"),
             models.CheckConstraint(
                 condition=Q(valid_to__gte=F("valid_from")),
                 name="voucher_ordered_validity",

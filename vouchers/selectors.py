@@ -7,9 +7,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from audit.models import AuditEntry
 from core.dates import today
 from core.db import valid_on_q
+from core.validators import normalise_henkilotunnus
 from organisations import permissions
-from organisations.models import Organiser
-from vouchers.models import Customer, PriceList, PriceListItem, ServiceAgreement, Voucher, VoucherContent
+from organisations.models import Organiser, Provider
+from vouchers.models import Customer, PriceList, PriceListItem, Service, ServiceAgreement, Voucher, VoucherContent
 
 
 def priced_on_q(day: dt.date, *, path: str = "") -> Q:
@@ -97,6 +98,15 @@ def audit_entries_for_organiser_admin(user):
     return AuditEntry.objects.filter(organiser_id=permissions.organiser_id_of(user)).about_customers()
 
 
+def customer_ids_matching(term: str):
+    """The ids of the customers a typed henkilötunnus or a part of a name finds (the audit log's
+    search; the rows it narrows are already the organiser's own)."""
+    matches = Customer.objects.filter(
+        Q(henkilotunnus=normalise_henkilotunnus(term).upper()) | Q(last_name__icontains=term) | Q(first_name__icontains=term)
+    )
+    return matches.values("pk")
+
+
 def support_contacts(user):
     """The PSOP support contacts of the user's own organisers, for "Ostovoiman tietoja ei löydy":
     an organiser user's own organiser; a provider user's agreement organisers. Never the looked-up
@@ -108,3 +118,25 @@ def support_contacts(user):
         agreements = ServiceAgreement.objects.filter(organiser=OuterRef("pk"), provider_id=permissions.provider_id_of(user))
         return organisers.filter(Exists(agreements))
     return organisers.none()
+
+
+def service_choices(kinds=None):
+    """The services a list filters by (of ``kinds`` when given), by name."""
+    services = Service.objects.order_by("name")
+    return services.filter(kind__in=kinds) if kinds else services
+
+
+def providers_acted_for(*, organiser_id, service_id=None, day: dt.date | None = None):
+    """THE rule "providers an organiser may act for" (book on their behalf, import their events,
+    filter its lists by them): those with a service agreement with the organiser; with
+    ``service_id`` and ``day``, an agreement for that service valid on that day. No organiser
+    (``None``): no providers. Whose organiser it is, the caller asks the access module
+    (``permissions.organiser_id_of``) or the voucher."""
+    if organiser_id is None:
+        return Provider.objects.none()
+    agreements = ServiceAgreement.objects.filter(organiser_id=organiser_id, provider=OuterRef("pk"))
+    if service_id is not None:
+        agreements = agreements.filter(service_id=service_id)
+    if day is not None:
+        agreements = agreements.valid_on(day)
+    return Provider.objects.filter(Exists(agreements)).order_by("name")

@@ -1,18 +1,28 @@
-"""The "Asiakas" tab: looking a voucher up by its number, and closing a voucher."""
+"""The "Asiakas" tab: looking a voucher up by its number, and closing a voucher; the customer page
+(organiser users) and the audit log's search of the organiser's rows (its admins)."""
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import audit_read
+from audit.views import PAGE_SIZE, audit_log_page
 from core.dates import format_day
 from core.htmx import render_page
 from organisations import permissions
 from vouchers import services
 from vouchers.actions import run_action
 from vouchers.forms import VoucherCloseForm, VoucherNumberForm
-from vouchers.selectors import organiser_vouchers, voucher_lookup
+from vouchers.selectors import (
+    audit_entries_for_organiser_admin,
+    customer_ids_matching,
+    organiser_customers,
+    organiser_vouchers,
+    voucher_lookup,
+)
 
 
 @require_GET
@@ -59,4 +69,35 @@ def voucher_close(request, number):
         perform=lambda form: services.voucher_close(
             user=request.user, voucher=voucher, request=request, **form.service_kwargs()),
         message=lambda closed: _("Ostovoima suljettu %(day)s.") % {"day": format_day(closed.closed_on)},
+    )
+
+
+@require_GET
+@permissions.member_required
+def customer_detail(request, customer_id):
+    """A customer's own page: the organiser's vouchers of the customer, and for the
+    organiser's admins, who has read the customer's data."""
+    customer = get_object_or_404(organiser_customers(request.user), pk=customer_id)
+    vouchers = organiser_vouchers(request.user).filter(customer=customer).order_by("-valid_from")
+    reads = None
+    if permissions.is_organiser_admin(request.user):
+        reads = audit_entries_for_organiser_admin(request.user).about(customer.pk)[:PAGE_SIZE]
+    audit_read(request=request, customers=[customer], code="customer_view")
+    context = {"customer": customer, "vouchers": vouchers, "reads": reads}
+    return render_page(request, "vouchers/customer_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.organiser_admin_required
+def audit_log(request):
+    """"Lokitiedot": the audit app's search page over the organiser's own rows, naming and linking
+    the organiser's customers."""
+
+    def customers_named(ids):
+        customers = organiser_customers(request.user).filter(pk__in=ids)
+        return {c.pk: (c.full_name, reverse("vouchers:customer_detail", args=[c.pk])) for c in customers}
+
+    return audit_log_page(
+        request, url=reverse("vouchers:audit_log"), entries=audit_entries_for_organiser_admin(request.user),
+        customers_matching=customer_ids_matching, customers_named=customers_named,
     )

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from psop.help import GLOSSARY, PAGES
+from events.help import GLOSSARY, PAGES
 from tests.factories import organiser_user, provider_user
 
 TABS = {

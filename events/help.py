@@ -1,6 +1,9 @@
 """Ohje: a short help page per tab, in the original help page's own words (DESIGN.md, seed/), and
 a glossary of the terms in Finnish, Swedish and English. Static pages for signed-in users; they
-read no data, so psop serves them (it imports no app)."""
+read no data. They live in events, the app of the Ostovoimat tabs: the lowest app whose pages may
+link back to every tab they explain (Asiakas, Palveluvaraukset, Ostovoimat, Saldo-ostovoimat) and
+that knows the words they explain, from the voucher to its events and credits (psop, wiring only,
+used to serve them)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,10 +14,10 @@ from django.views.decorators.http import require_GET
 
 # The help page of each tab, by its URL slug: (the tab's URL name, its name, template, title).
 PAGES = {
-    "asiakas": ("vouchers:customer_tab", _("Asiakas"), "help/customer.html", _("Ohje: Asiakas")),
-    "palveluvaraukset": ("reservations:list", _("Palveluvaraukset"), "help/reservations.html", _("Ohje: Palveluvaraukset")),
-    "ostovoimat": ("events:vouchers", _("Ostovoimat"), "help/vouchers.html", _("Ohje: Ostovoimat")),
-    "saldo-ostovoimat": ("events:balance_vouchers", _("Saldo-ostovoimat"), "help/balance.html", _("Ohje: Saldo-ostovoimat")),
+    "asiakas": ("vouchers:customer_tab", _("Asiakas"), "events/help/customer.html", _("Ohje: Asiakas")),
+    "palveluvaraukset": ("reservations:list", _("Palveluvaraukset"), "events/help/reservations.html", _("Ohje: Palveluvaraukset")),
+    "ostovoimat": ("events:vouchers", _("Ostovoimat"), "events/help/vouchers.html", _("Ohje: Ostovoimat")),
+    "saldo-ostovoimat": ("events:balance_vouchers", _("Saldo-ostovoimat"), "events/help/balance.html", _("Ohje: Saldo-ostovoimat")),
 }
 # _tabs.html's key of each tab -> its help page's slug.
 TAB_HELP = {"customer": "asiakas", "reservations": "palveluvaraukset", "vouchers": "ostovoimat", "balance": "saldo-ostovoimat"}
@@ -63,7 +66,7 @@ GLOSSARY = [
 @login_required
 def help_index(request):
     pages = [(slug, title) for slug, (_url, _name, _template, title) in PAGES.items()]
-    return render(request, "help/index.html", {"pages": pages, "title": _("Ohje")})
+    return render(request, "events/help/index.html", {"pages": pages, "title": _("Ohje")})
 
 
 @require_GET
@@ -78,7 +81,7 @@ def help_page(request, page):
 @require_GET
 @login_required
 def glossary(request):
-    return render(request, "help/glossary.html", {"glossary": GLOSSARY, "title": _("Sanasto")})
+    return render(request, "events/help/glossary.html", {"glossary": GLOSSARY, "title": _("Sanasto")})
 
 
 app_name = "help"

@@ -1,5 +1,6 @@
 """Filter pieces the lists share (django-filter): the month filter, the filter sets' Finnish
-defaults, and the choices of services and of an organiser's providers."""
+defaults and the select of "Kaikki" and a model's rows. The rows to choose from are the apps'
+selectors' (``vouchers.selectors.service_choices``, ``providers_acted_for``)."""
 
 import datetime as dt
 
@@ -9,9 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import month_bounds
 from core.forms import MonthField, QuickSelect
-from organisations import permissions
-from organisations.models import Provider
-from vouchers.models import Service, ServiceAgreement
 
 
 class MonthFilter(django_filters.Filter):
@@ -50,20 +48,6 @@ def month_time_bounds(first: dt.date) -> tuple[dt.datetime, dt.datetime]:
     zone = timezone.get_current_timezone()
     return (dt.datetime.combine(start, dt.time.min, tzinfo=zone),
             dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone))
-
-
-def service_choices(kinds=None):
-    services = Service.objects.order_by("name")
-    return services.filter(kind__in=kinds) if kinds else services
-
-
-def organiser_provider_choices(user):
-    """The providers an organiser user's organiser has agreements with (none for others)."""
-    organiser_id = permissions.organiser_id_of(user) if permissions.is_organiser(user) else None
-    if organiser_id is None:
-        return Provider.objects.none()
-    agreements = ServiceAgreement.objects.filter(organiser_id=organiser_id).values("provider_id")
-    return Provider.objects.filter(pk__in=agreements).order_by("name")
 
 
 def choice_filter(label, *, field_name, queryset=None, method=None):
