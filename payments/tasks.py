@@ -7,6 +7,8 @@
   queueing lock keeps one such job waiting at a time.
 - ``retry_stalled_jobs``: every minute, gives the jobs of a worker that is gone (no heartbeat for
   ``settings.WORKER_GONE_AFTER``: killed, its machine lost) back to the queue, for a live worker.
+- ``remove_old_jobs``: every night, jobs that succeeded over a week ago leave procrastinate's
+  tables (the minute's retry alone adds 1,440 a day); failed ones stay for whoever looks into them.
 """
 
 import datetime as dt
@@ -40,3 +42,12 @@ async def retry_stalled_jobs(context, timestamp: int) -> None:
         seconds_since_heartbeat=jobs.worker_gone_after().total_seconds(),
         except_job_id=context.job.id,
     )
+
+
+OLD_JOBS_HOURS = 7 * 24
+
+
+@app.periodic(cron="15 1 * * *", periodic_id="remove-old-jobs")
+@app.task(queue="payments", queueing_lock="remove-old-jobs", pass_context=True)
+async def remove_old_jobs(context, timestamp: int) -> None:
+    await context.app.job_manager.delete_old_jobs(nb_hours=OLD_JOBS_HOURS, include_failed=False)
