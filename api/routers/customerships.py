@@ -8,7 +8,7 @@ from api.auth import needs
 from api.idempotency import idempotent
 from api.routers.common import IdempotencyKey
 from api.routers.vouchers import not_found
-from api.schemas import CustomershipEndIn, CustomershipIn, CustomershipOut, Error, Id
+from api.schemas import CustomershipEndIn, CustomershipIn, CustomershipOut, Error, PathId
 from core.errors import DomainError, ErrorCode
 from customers import services
 from customers.selectors import customerships_for_user, offices_for_customership
@@ -59,7 +59,7 @@ def customership_post(request, payload: CustomershipIn, idempotency_key: Idempot
              summary="Päätä asiakkuus")
 @needs("reserve")
 @idempotent
-def customership_end(request, customership_id: Path[Id], payload: CustomershipEndIn,
+def customership_end(request, customership_id: Path[PathId], payload: CustomershipEndIn,
                      idempotency_key: IdempotencyKey = None):
     customership = customerships_for_user(request.user).filter(pk=customership_id).first()
     if customership is None:

@@ -6,7 +6,7 @@ from ninja import Path, Query, Router, Schema
 
 from api.auth import needs
 from api.paging import Cursor, Limit, page_of
-from api.schemas import Error, Id, LinePage, PaymentsOut
+from api.schemas import Error, LinePage, PathId, PaymentsOut
 from core.errors import DomainError, ErrorCode
 from organisations import permissions
 from payments.selectors import payment_for_user, payments_for_user, run_lines, run_payments, runs_for_user
@@ -39,7 +39,7 @@ class LineFilter(Schema):
 
 @router.get("/{run_id}/lines", response={200: LinePage, 404: Error}, summary="Maksatusajon rivit")
 @needs("payments")
-def payment_lines(request, run_id: Path[Id], filters: Query[LineFilter]):
+def payment_lines(request, run_id: Path[PathId], filters: Query[LineFilter]):
     """The organiser's every line of its run; a provider's own lines in the run that pays it."""
     provider_id = None
     run = runs_for_user(request.user).filter(pk=run_id).first()
