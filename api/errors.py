@@ -41,6 +41,8 @@ def _validation_message(error: dict) -> str:
         return _("Pakollinen tieto puuttuu.")
     if kind.startswith(("int_", "decimal_", "float_")) or kind in ("int_type", "decimal_type"):
         return _("Anna kelvollinen luku.")
+    if kind == ErrorCode.DATE_OUT_OF_RANGE:
+        return str(ErrorCode.DATE_OUT_OF_RANGE.message)
     if kind.startswith(("date_", "datetime_")):
         return _("Anna päivämäärä muodossa VVVV-KK-PP.")
     if kind.startswith("bool"):

@@ -3,6 +3,7 @@ a retry with the same key and body gets that answer again and changes nothing, a
 first answer was lost after its commit. The claim, the change and the kept answer are one
 transaction, so a failure keeps nothing and a retry runs afresh."""
 
+import re
 from functools import wraps
 
 from django.db import transaction
@@ -14,6 +15,9 @@ from api.errors import domain_error_body, status_of
 from core.errors import DomainError, ErrorCode
 
 HEADER = "Idempotency-Key"
+KEY_MAX = services.IDEMPOTENCY_KEY_MAX
+# Visible ASCII characters, a space only between them (the schema declares the same).
+KEY_PATTERN = r"^[!-~]([ -~]*[!-~])?$"
 
 
 def _respond(request, result) -> HttpResponse:
@@ -40,10 +44,10 @@ def idempotent(func):
         key = request.headers.get(HEADER)
         if key is None:
             return answer()
-        if not key.strip() or len(key) > services.IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        if len(key) > KEY_MAX or not re.fullmatch(KEY_PATTERN, key):
             raise DomainError(
                 ErrorCode.IDEMPOTENCY_KEY_INVALID,
-                _("Idempotency-Key on 1–%(limit)s näkyvää merkkiä.") % {"limit": services.IDEMPOTENCY_KEY_MAX},
+                _("Idempotency-Key on 1–%(limit)s näkyvää merkkiä.") % {"limit": KEY_MAX},
                 field=HEADER,
             )
         with transaction.atomic():

@@ -2,24 +2,94 @@
 from these. Money is a decimal string in euros, dates ISO dates (Helsinki calendar days)."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic_core import PydanticCustomError
 
-from core.validators import clean_text
+from core.errors import ErrorCode
+from core.validators import INVISIBLE_CHARACTERS, clean_text
 from vouchers.validators import VOUCHER_NUMBER_PATTERN
 
-# No control characters (PostgreSQL stores no NUL); free text as the pages' forms clean it.
+# Strict types (issue 28, item 8): an id is a JSON integer (not true, not "1"), a quantity a string
+# of ASCII digits (not "１" nor "1_000"), a date an ISO date string of the years 1900–2100, a
+# yes/no a JSON boolean. The schema says each of these, so a client learns it from openapi.json.
+# No control characters (PostgreSQL stores no NUL); free text as the pages' forms clean it:
+# without direction controls and zero-width characters, and without spaces at its ends.
 PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-Text = Annotated[str, StringConstraints(max_length=2000, pattern=PRINTABLE), AfterValidator(clean_text)]
+
+
+def _cleaned(value: str) -> str:
+    return clean_text(value).strip()
+
+
+def _client_id(value: str) -> str:
+    """A recording system's id as typed: no direction controls or zero-width characters (they
+    would make two ids look alike), not blank, no spaces at its ends."""
+    if any(character in INVISIBLE_CHARACTERS for character in value):
+        raise PydanticCustomError("string_pattern_mismatch", "invisible characters")
+    value = value.strip()
+    if not value:
+        raise PydanticCustomError("missing", "blank")
+    return value
+
+
+def _quantity(value: str) -> Decimal:
+    return Decimal(value.replace(",", "."))
+
+
+def _day_text(value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise PydanticCustomError("date_type", "not an ISO date")
+    return value
+
+
+def _day_in_range(value: dt.date) -> dt.date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise PydanticCustomError(str(ErrorCode.DATE_OUT_OF_RANGE), "outside 1900–2100")
+    return value
+
+
+Text = Annotated[str, StringConstraints(max_length=2000, pattern=PRINTABLE), AfterValidator(_cleaned)]
 # A voucher number: the same rule as the pages and the database (vouchers.validators).
 Number = Annotated[str, StringConstraints(pattern=VOUCHER_NUMBER_PATTERN)]
-ClientId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-Quantity = Annotated[Decimal, Field(gt=-(10**8), lt=10**8, max_digits=10, decimal_places=2)]
-Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
+ClientId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"),
+    AfterValidator(_client_id),
+    Field(description="1–100 merkkiä, ei pelkkiä välilyöntejä eikä ohjaus- tai suuntamerkkejä"),
+]
+ID_MAX = 2**63 - 1
+# In a JSON body: an integer, strictly (true and "1" are refused).
+Id = Annotated[int, Field(strict=True, ge=1, le=ID_MAX)]
+# In a path: ASCII digits only (not "１" nor "1_000").
+PathId = Annotated[int, BeforeValidator(lambda value: _ascii_digits(value)), Field(ge=1, le=ID_MAX)]
+QUANTITY_PATTERN = r"^-?[0-9]{1,8}([.,][0-9]{1,2})?$"
+Quantity = Annotated[
+    str,
+    StringConstraints(pattern=QUANTITY_PATTERN),
+    AfterValidator(_quantity),
+    Field(description="Merkkijono: numerot 0–9, enintään kahdeksan ennen ja kaksi jälkeen desimaalipilkun tai -pisteen, "
+                      "esim. \"2,5\""),
+]
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+DAY_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
+Day = Annotated[
+    dt.date,
+    BeforeValidator(_day_text),
+    AfterValidator(_day_in_range),
+    Field(description="VVVV-KK-PP, vuodet 1900–2100", json_schema_extra={"pattern": DAY_PATTERN}),
+]
+Yes = Annotated[bool, Field(strict=True)]
+
+
+def _ascii_digits(value):
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,19}", value):
+        raise PydanticCustomError("int_parsing", "not ASCII digits")
+    return value
 
 
 class Error(Schema):
@@ -64,7 +134,7 @@ class VoucherOut(Schema):
 class ReservationIn(Schema):
     voucher_number: Number
     content_id: Id = Field(description="Setelin palvelusisältö (VoucherOut.contents[].id)")
-    terms_accepted: bool = Field(description="Sopimusehdot ja sopimussuhteen muodostuminen hyväksytty")
+    terms_accepted: Yes = Field(description="Sopimusehdot ja sopimussuhteen muodostuminen hyväksytty")
     event_text: Text = ""
     unit_id: Id | None = Field(None, description="Palveluntuottajaosa; oletuksena yrityksen oletusosa")
     provider_id: Id | None = Field(None, description="Palvelunjärjestäjä: palveluntuottaja, jonka puolesta varataan")
@@ -153,7 +223,7 @@ class CustomershipIn(Schema):
     start_date: Day | None = None
     end_date: Day | None = None
     locked_until: Day | None = None
-    approvals_accepted: bool
+    approvals_accepted: Yes
 
 
 class CustomershipEndIn(Schema):

@@ -114,6 +114,8 @@ class ErrorCode(StrEnum):
         "Tapahtuman voi kirjata vain varattuun palvelusisältöön (%(name)s).")
     QUANTITY_NOT_POSITIVE = "quantity_not_positive", 422, _("Määrän on oltava suurempi kuin nolla.")
     QUANTITY_PRECISION = "quantity_precision", 422, _("Anna määrä enintään kahden desimaalin tarkkuudella.")
+    QUANTITY_TOO_LARGE = "quantity_too_large", 422, _(
+        "Määrä on liian suuri: yhdessä tapahtumassa enintään %(limit)s (kymmenen kertaa myönnetty, vähintään %(ceiling)s).")
     DATE_IN_FUTURE = "date_in_future", 422, _("Tapahtumaa ei voi kirjata tulevalle päivälle.")
     DATE_OUTSIDE_VALIDITY = "date_outside_validity", 422, _(
         "Päivämäärä %(day)s ei ole ostovoiman voimassaoloaikana (%(start)s–%(end)s).")

@@ -53,6 +53,7 @@ CODE_COLUMN = {
     ErrorCode.CONTENT_NOT_RESERVED: "ostovoima",
     ErrorCode.QUANTITY_NOT_POSITIVE: "määrä",
     ErrorCode.QUANTITY_PRECISION: "määrä",
+    ErrorCode.QUANTITY_TOO_LARGE: "määrä",
     ErrorCode.BALANCE_EXCEEDED: "määrä",
     ErrorCode.DATE_IN_FUTURE: "päivämäärä",
     ErrorCode.DATE_OUTSIDE_VALIDITY: "päivämäärä",

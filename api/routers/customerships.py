@@ -6,9 +6,9 @@ from ninja import Path, Router
 
 from api.auth import needs
 from api.idempotency import idempotent
-from api.routers.common import IdempotencyKey
+from api.routers.common import IdempotencyKey, answers
 from api.routers.vouchers import not_found
-from api.schemas import CustomershipEndIn, CustomershipIn, CustomershipOut, Error, Id
+from api.schemas import CustomershipEndIn, CustomershipIn, CustomershipOut, PathId
 from core.errors import DomainError, ErrorCode
 from customers import services
 from customers.selectors import customerships_for_user, offices_for_customership
@@ -37,7 +37,7 @@ def _shown(request, pk):
     return customerships_for_user(request.user).get(pk=pk)
 
 
-@router.post("", response={201: CustomershipOut, 403: Error, 404: Error, 409: Error, 422: Error},
+@router.post("", response=answers({201: CustomershipOut}, post=True, not_found=True),
              summary="Luo asiakkuus (kapitaatioseteli)")
 @needs("reserve")
 @idempotent
@@ -55,11 +55,11 @@ def customership_post(request, payload: CustomershipIn, idempotency_key: Idempot
     return 201, customership_body(_shown(request, customership.pk))
 
 
-@router.post("/{customership_id}/end", response={200: CustomershipOut, 403: Error, 404: Error, 422: Error},
+@router.post("/{customership_id}/end", response=answers({200: CustomershipOut}, post=True, not_found=True),
              summary="Päätä asiakkuus")
 @needs("reserve")
 @idempotent
-def customership_end(request, customership_id: Path[Id], payload: CustomershipEndIn,
+def customership_end(request, customership_id: Path[PathId], payload: CustomershipEndIn,
                      idempotency_key: IdempotencyKey = None):
     customership = customerships_for_user(request.user).filter(pk=customership_id).first()
     if customership is None:

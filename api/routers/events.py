@@ -7,8 +7,8 @@ from ninja import Query, Router, Schema
 from api.auth import needs
 from api.idempotency import idempotent
 from api.paging import Cursor, Limit, Since, page_of
-from api.routers.common import IdempotencyKey
-from api.schemas import BulkIn, BulkOut, Error, EventIn, EventOut, EventPage
+from api.routers.common import IdempotencyKey, answers
+from api.schemas import BulkIn, BulkOut, EventIn, EventOut, EventPage
 from audit.services import audit_read
 from core.errors import ErrorCode
 from events.recording import NewEvent, events_record_many
@@ -50,7 +50,7 @@ def _shown(request, event_id):
     return events_for_user(request.user).select_related("reservation__voucher").get(pk=event_id)
 
 
-@router.post("", response={201: EventOut, 403: Error, 404: Error, 409: Error, 422: Error},
+@router.post("", response=answers({201: EventOut}, post=True, not_found=True),
              summary="Kirjaa tapahtuma")
 @needs("events")
 @idempotent
@@ -59,7 +59,7 @@ def event_post(request, payload: EventIn, idempotency_key: IdempotencyKey = None
     return 201, event_body(_shown(request, event.pk))
 
 
-@router.post("/bulk", response={200: BulkOut, 403: Error, 422: Error},
+@router.post("/bulk", response=answers({200: BulkOut}, post=True),
              summary="Kirjaa enintään 1 000 tapahtumaa; tulos riveittäin")
 @needs("events")
 @idempotent
@@ -93,7 +93,7 @@ class EventFilter(Schema):
     limit: Limit = 100
 
 
-@router.get("", response={200: EventPage}, summary="Muuttuneet tapahtumat (cursor, changed_since)")
+@router.get("", response=answers({200: EventPage}), summary="Muuttuneet tapahtumat (cursor, changed_since)")
 @needs("read")
 def event_list(request, filters: Query[EventFilter]):
     """Events as they are now, oldest change first: a review, a rejection, settling and paying

@@ -6,7 +6,8 @@ from ninja import Path, Query, Router, Schema
 
 from api.auth import needs
 from api.paging import Cursor, Limit, page_of
-from api.schemas import Error, Id, LinePage, PaymentsOut
+from api.routers.common import answers
+from api.schemas import LinePage, PathId, PaymentsOut
 from core.errors import DomainError, ErrorCode
 from organisations import permissions
 from payments.selectors import payment_for_user, payments_for_user, run_lines, run_payments, runs_for_user
@@ -21,7 +22,7 @@ def payment_body(payment, run) -> dict:
     }
 
 
-@router.get("", response={200: PaymentsOut}, summary="Maksatusajot (järjestäjä) tai omat maksut (tuottaja)")
+@router.get("", response=answers({200: PaymentsOut}), summary="Maksatusajot (järjestäjä) tai omat maksut (tuottaja)")
 @needs("payments")
 def payment_list(request):
     runs = []
@@ -37,9 +38,9 @@ class LineFilter(Schema):
     limit: Limit = 100
 
 
-@router.get("/{run_id}/lines", response={200: LinePage, 404: Error}, summary="Maksatusajon rivit")
+@router.get("/{run_id}/lines", response=answers({200: LinePage}, not_found=True), summary="Maksatusajon rivit")
 @needs("payments")
-def payment_lines(request, run_id: Path[Id], filters: Query[LineFilter]):
+def payment_lines(request, run_id: Path[PathId], filters: Query[LineFilter]):
     """The organiser's every line of its run; a provider's own lines in the run that pays it."""
     provider_id = None
     run = runs_for_user(request.user).filter(pk=run_id).first()

@@ -5,9 +5,9 @@ from ninja import Query, Router, Schema
 from api.auth import needs
 from api.idempotency import idempotent
 from api.paging import Cursor, Limit, Since, page_of
-from api.routers.common import IdempotencyKey, get_or_refuse
+from api.routers.common import IdempotencyKey, answers, get_or_refuse
 from api.routers.vouchers import not_found
-from api.schemas import Error, ReservationIn, ReservationOut, ReservationPage
+from api.schemas import ReservationIn, ReservationOut, ReservationPage
 from audit.services import audit_read
 from core.errors import ErrorCode
 from organisations.models import Provider, ProviderUnit
@@ -36,7 +36,7 @@ def reservation_body(reservation) -> dict:
     }
 
 
-@router.post("", response={201: ReservationOut, 403: Error, 404: Error, 409: Error, 422: Error},
+@router.post("", response=answers({201: ReservationOut}, post=True, not_found=True),
              summary="Tee palveluvaraus")
 @needs("reserve")
 @idempotent
@@ -62,7 +62,7 @@ class ReservationFilter(Schema):
     limit: Limit = 100
 
 
-@router.get("", response={200: ReservationPage}, summary="Palveluvaraukset (cursor, changed_since)")
+@router.get("", response=answers({200: ReservationPage}), summary="Palveluvaraukset (cursor, changed_since)")
 @needs("read")
 def reservation_list(request, filters: Query[ReservationFilter]):
     reservations = reservations_for_user(request.user)

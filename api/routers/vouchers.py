@@ -4,7 +4,8 @@ from django.utils.translation import gettext as _
 from ninja import Path, Router
 
 from api.auth import needs
-from api.schemas import Error, Number, VoucherOut
+from api.routers.common import answers
+from api.schemas import Number, VoucherOut
 from audit.services import audit_read
 from core.errors import DomainError, ErrorCode
 from vouchers.selectors import voucher_lookup
@@ -45,7 +46,7 @@ def not_found() -> DomainError:
     return DomainError(ErrorCode.VOUCHER_NOT_FOUND, _("Ostovoiman tietoja ei löydy"))
 
 
-@router.get("/{number}", response={200: VoucherOut, 404: Error}, summary="Ostovoiman haku numerolla")
+@router.get("/{number}", response=answers({200: VoucherOut}, not_found=True), summary="Ostovoiman haku numerolla")
 @needs("read")
 def voucher_get(request, number: Path[Number]):
     voucher = voucher_lookup(user=request.user, number=number)
