@@ -67,3 +67,17 @@ def test_request_django_refuses__own_finnish_400_page(settings, client):
     html = response.content.decode()
     assert response.status_code == 400
     assert "Virheellinen pyyntö" in html and "Bad Request" not in html
+
+
+def test_upload_with_a_5000_character_file_name__own_finnish_400_page(settings, login):
+    settings.DEBUG = False
+    client = login(provider_user())
+    boundary = "psoprajaraja"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="tiedosto"; filename="{"a" * 5000}.csv"\r\n'
+        f"Content-Type: text/csv\r\n\r\nostovoima;päivämäärä;määrä\r\n--{boundary}--\r\n"
+    ).encode()
+    response = client.post(reverse("events:import"), data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Virheellinen pyyntö" in html and "Bad Request" not in html
