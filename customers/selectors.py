@@ -98,7 +98,11 @@ def voucher_customerships(*, user, voucher, day: dt.date | None = None) -> Vouch
         row.status = status_on(row, day)
         row.lock_in_passed = not row.lock_in_running(day)
         # What the card offers on the row: never on a closed voucher; else as permissions say.
-        row.can_end = not closed and row.status != "ended" and permissions.can_end_customership(user, row)
+        # "Päätä asiakkuus" only while there is something left to end: not on its last day or after.
+        row.can_end = (
+            not closed and row.status != "ended" and row.effective_end > day
+            and permissions.can_end_customership(user, row)
+        )
         row.can_transfer = not closed and row.status == "current" and permissions.can_transfer_customership(user, row)
     organiser = permissions.is_organiser(user)
     if organiser:

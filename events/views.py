@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_read
@@ -352,7 +353,10 @@ def event_import_save(request):
         return _import_page(request, form=form, notice=error.message)
     if not outcome.saved:
         # All or nothing with a bad row, or every row gone bad since the preview: the rows again.
-        notice = _("Mitään ei tallennettu: %(bad)s riviä on virheellisiä.") % {"bad": len(outcome.bad)}
+        notice = ngettext(
+            "Mitään ei tallennettu: %(bad)s rivi on virheellinen.", "Mitään ei tallennettu: %(bad)s riviä on virheellisiä.",
+            len(outcome.bad),
+        ) % {"bad": len(outcome.bad)}
         return _import_page(request, form=EventImportForm(providers=providers), outcome=outcome, token=token,
                             save_form=save_form, notice=notice)
     messages.success(request, _import_notice(outcome))

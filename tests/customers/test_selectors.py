@@ -186,3 +186,16 @@ def test_voucher_customerships__voucher_closed__its_customership_moves_to_histor
 
     assert info.active == [] and info.history == [row]
     assert info.history[0].effective_end == today() - DAY
+
+
+@pytest.mark.parametrize("ends_in_days, offered", [(0, False), (1, True), (None, True)])
+def test_voucher_customerships__end_offered_only_while_something_is_left_to_end(ends_in_days, offered):
+    """Issue 23, item 5: a customership ending today (just ended by "Päätä asiakkuus") is not
+    offered "Päätä asiakkuus" again; one ending later, or until further notice, is."""
+    voucher = capitation_voucher()
+    end = None if ends_in_days is None else today() + ends_in_days * DAY
+    row = customership_at(serving_office(voucher), voucher, end=end)
+
+    info = voucher_customerships(user=organiser_user(voucher.organiser), voucher=voucher)
+
+    assert info.active == [row] and info.active[0].can_end is offered

@@ -325,11 +325,11 @@ def test_views__all_or_nothing_ticked_and_a_bad_row__nothing_saved_and_the_previ
     client = login(reservation.created_by)
     number = reservation.voucher.number
     preview = upload(client, csv_bytes([f"{number};{fi(days_ago(1))};1;", f"{number};{fi(days_ago(1))};0;"]))
-    assert "1 virheellisiä" in preview.content.decode()
+    assert "1 virheellinen." in preview.content.decode()  # issue 23, item 10: not "1 virheellisiä"
     response = client.post(reverse("events:import_save"), {"aineisto": token_of(preview), "kaikki_tai_ei_mitaan": "on"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Mitään ei tallennettu: 1 riviä on virheellisiä." in html
+    assert "Mitään ei tallennettu: 1 rivi on virheellinen." in html
     assert "Määrän on oltava suurempi kuin nolla." in html
     assert not Event.objects.exists()
     # Without "all or nothing" the good row is saved.
@@ -347,7 +347,7 @@ def test_views__save_checks_again__a_voucher_closed_after_the_preview_is_refused
     html = response.content.decode()
     assert not Event.objects.exists()
     assert response.status_code == 200
-    assert "Mitään ei tallennettu: 1 riviä on virheellisiä." in html
+    assert "Mitään ei tallennettu: 1 rivi on virheellinen." in html
     assert "ei ole ostovoiman voimassaoloaikana" in html
 
 
