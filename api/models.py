@@ -55,6 +55,11 @@ class ApiKey(models.Model):
             ),
         ]
 
+    @property
+    def scope_labels(self) -> list[str]:
+        """The scopes in words, as the key's page lists them ("Tapahtumien kirjaus", not "events")."""
+        return [str(Scope(scope).label) for scope in self.scopes]
+
     def __str__(self):
         return f"{self.name} ({self.prefix})"
 

@@ -134,6 +134,7 @@ class EventImportForm(forms.Form):
     palveluntuottaja = forms.ModelChoiceField(
         label=_("Palveluntuottaja, jonka puolesta kirjataan"),
         queryset=None,
+        empty_label=_("– Valitse palveluntuottaja –"),
         error_messages={"required": _("Valitse palveluntuottaja."), "invalid_choice": _("Valitse palveluntuottaja.")},
     )
 

@@ -82,6 +82,16 @@ def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None, e
         return already_reserved_error(user=user, reservation=existing)
     if voucher.is_closed(day):
         closed = format_day(voucher.closed_on)
+        too_long = (day - voucher.closed_on).days > ON_BEHALF_DAYS_AFTER_CLOSING
+        if not permissions.is_organiser(user) and too_long:  # nobody can any more: promise nothing
+            return DomainError(
+                ErrorCode.VOUCHER_CLOSED,
+                _(
+                    "Ostovoima on suljettu %(closed)s, eikä sitä voi enää varata: palvelunjärjestäjäkin voi "
+                    "tehdä varauksen puolestanne vain %(days)s päivän ajan sulkemisesta."
+                )
+                % {"closed": closed, "days": ON_BEHALF_DAYS_AFTER_CLOSING},
+            )
         if not permissions.is_organiser(user):
             return DomainError(
                 ErrorCode.VOUCHER_CLOSED,
@@ -91,7 +101,7 @@ def reservation_refusal(*, user, voucher: Voucher, day: dt.date | None = None, e
                 )
                 % {"closed": closed, "days": ON_BEHALF_DAYS_AFTER_CLOSING},
             )
-        if (day - voucher.closed_on).days > ON_BEHALF_DAYS_AFTER_CLOSING:
+        if too_long:
             return DomainError(
                 ErrorCode.VOUCHER_CLOSED_TOO_LONG,
                 _(

@@ -35,6 +35,9 @@ def test_key_create__shows_the_secret_once_and_stores_only_its_hash(client, vict
     again = client.get(KEYS)
     assert secret not in again.content.decode()
     assert "Kassajärjestelmä" in again.content.decode()
+    # Issue 23, item 6: the scopes in words, not "read, reserve".
+    assert "Luku (ostovoimat, palveluvaraukset, tapahtumat), Palveluvaraukset ja asiakkuudet" in again.content.decode()
+    assert "read, reserve" not in again.content.decode()
     assert AuditEntry.objects.filter(action="change", what__contains="API-avain Kassajärjestelmä").exists()
 
 

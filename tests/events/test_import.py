@@ -409,6 +409,7 @@ def test_views__organiser_picks_the_provider__only_that_providers_reservations(l
     client = login(staff)
     page = client.get(reverse("events:import")).content.decode()
     assert ours.provider.name in page and other_provider.provider.name in page
+    assert "– Valitse palveluntuottaja –" in page and "Select an option" not in page  # issue 23, item 6
     data = csv_bytes([f"{ours.voucher.number};{fi(days_ago(1))};1;", f"{other_provider.voucher.number};{fi(days_ago(1))};1;"])
     missing = upload(client, data)
     assert "Valitse palveluntuottaja." in missing.content.decode()

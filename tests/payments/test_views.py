@@ -226,6 +226,15 @@ def test_run_detail__running__the_panel_polls_itself_every_second_and_names_the_
     assert "Hyväksy maksatus" not in body
 
 
+def test_run_detail__running_with_nothing_written_yet__says_it_is_computing_not_that_nothing_is_paid(client, run, staff):
+    """Issue 23, item 5: while a run computes, its table does not claim there is nothing to pay."""
+    run.payments.all().delete()
+    PaymentRun.objects.filter(pk=run.pk).update(status=PaymentRun.Status.RUNNING, progress=10)
+    client.force_login(staff)
+    body = client.get(reverse("payments:detail", args=[run.pk])).content.decode()
+    assert "Ei maksettavaa tältä kuukaudelta" not in body and "Lasketaan: maksut näkyvät" in body
+
+
 def test_run_detail__approve__approved_and_then_mark_paid(client, run, staff):
     client.force_login(staff)
     url = reverse("payments:detail", args=[run.pk])

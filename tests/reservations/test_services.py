@@ -304,8 +304,16 @@ def test_reservation_create__voucher_closed_61_days__refused():
 
 def test_reservation_create__voucher_closed_61_days__refused_for_provider_too():
     scene = reservable_voucher(closed_days_ago=61)
-    refused("voucher_closed", lambda: reserve(scene))
+    error = refused("voucher_closed", lambda: reserve(scene))
+    # Issue 23, item 5: no promise that the organiser may still reserve once the 60 days are over.
+    assert "eikä sitä voi enää varata" in error.message and "voi tehdä varauksen puolestanne 60" not in error.message
     assert_nothing_written()
+
+
+def test_reservation_create__voucher_closed_30_days__provider_told_the_organiser_still_can():
+    scene = reservable_voucher(closed_days_ago=30)
+    error = refused("voucher_closed", lambda: reserve(scene))
+    assert "Palvelunjärjestäjä voi tehdä varauksen puolestanne 60 päivän ajan sulkemisesta." in error.message
 
 
 def helsinki_now(monkeypatch, utc: dt.datetime):
