@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.db import date_range, ordered_range_check
 from organisations.models import CopiesOrganiser, Office, Provider
-from vouchers.models import Voucher, end_with_voucher, end_with_voucher_expression, voucher_in_force_during_q
+from vouchers.models import Voucher, end_with_voucher, voucher_in_force_during_q
 
 
 class CustomershipQuerySet(models.QuerySet):
@@ -29,9 +29,6 @@ class CustomershipQuerySet(models.QuerySet):
             voucher_in_force_during_q(first, last),
             start_date__lte=last,
         )
-
-    def with_effective_end(self):
-        return self.annotate(effective_end_on=end_with_voucher_expression("end_date"))
 
 
 class Customership(CopiesOrganiser):

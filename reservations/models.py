@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import CopiesOrganiser, Provider, ProviderUnit
-from vouchers.models import Voucher, VoucherContent, end_with_voucher, end_with_voucher_expression, not_ended_with_voucher_q
+from vouchers.models import Voucher, VoucherContent, end_with_voucher, not_ended_with_voucher_q
 
 
 class ReservationQuerySet(models.QuerySet):
@@ -20,9 +20,6 @@ class ReservationQuerySet(models.QuerySet):
 
     def ended_before(self, day: dt.date):
         return self.exclude(not_ended_with_voucher_q(day, own_end="ended_on"))
-
-    def with_effective_end(self):
-        return self.annotate(effective_end_on=end_with_voucher_expression("ended_on"))
 
 
 class Reservation(CopiesOrganiser):

@@ -358,14 +358,12 @@ class Voucher(models.Model):
         day = day or today()
         return self.closed_on is not None and self.closed_on <= day
 
-    def has_ended(self, day: dt.date | None = None) -> bool:
-        """Ended on its ``valid_to`` without being closed (see ``VoucherState.ENDED``)."""
-        return not self.is_closed(day) and self.valid_to < (day or today())
-
     def state_on(self, day: dt.date | None = None) -> str:
+        """``VoucherState`` on ``day``: closed from its closing day on, else ended after ``valid_to``."""
+        day = day or today()
         if self.is_closed(day):
             return VoucherState.CLOSED
-        return VoucherState.ENDED if self.has_ended(day) else VoucherState.OPEN
+        return VoucherState.ENDED if self.valid_to < day else VoucherState.OPEN
 
     @property
     def state(self) -> str:
