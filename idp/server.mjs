@@ -8,7 +8,8 @@
 //    "clients": [{"client_id", "client_secret", "redirect_uris": [...],
 //                 "post_logout_redirect_uris": [...],
 //                 "token_endpoint_auth_method"?: "client_secret_post" (default) | "client_secret_basic"}],
-//    "people": [{"sub", "name", "given_name", "family_name", "email", "hetu"?}]}
+//    "people": [{"sub", "name", "given_name", "family_name", "email", "hetu"?}],
+//    "exit_with_stdin"?: true}            // end when stdin closes (psop/idp.py's process is gone)
 //
 // What it does: discovery, JWKS (an RS256 key made at start-up, kept in memory only), the
 // authorization code flow with PKCE (S256) required for every client, ID tokens that carry the
@@ -333,6 +334,11 @@ async function main() {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  if (config.exit_with_stdin) {
+    // psop/idp.py holds our stdin: should its process die without stopping us, we end too.
+    process.stdin.on('end', () => stop('stdin closed'));
+    process.stdin.resume();
+  }
 
   console.log(`PSOP IdP listening on ${issuer}`);
 }
