@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test browser migrate demo stop-db outage-check bench bench-scale scale bench-payments clean
+.PHONY: run test install install-test browser idp migrate demo stop-db outage-check bench bench-scale scale bench-payments clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -22,7 +22,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser
+install-test: $(VENV)/.installed-test browser idp
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
 browser:
@@ -35,7 +35,12 @@ browser:
 	  fi; \
 	fi
 
-run: install
+# The local OpenID Connect IdP (idp/, node's oidc-provider): `npm ci` when idp/node_modules is missing
+# or older than its lock file; without node it only warns (password sign-in works, its tests skip).
+idp: $(VENV)/.installed
+	$(PY) -m psop.idp install
+
+run: install idp
 	$(PY) -m psop.devdb exec -- $(PY) scripts/serve.py $(HOST):$(PORT)
 
 # The tests run in parallel (pytest-xdist, one process per core, at most 4, each with its own test

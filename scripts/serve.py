@@ -1,7 +1,9 @@
 """Migrate (as the database's owner role), load the training data into an empty database, and serve
 with a background worker, both connected as the application role (used by `make run`). The worker
 (procrastinate) computes payment runs and starts the monthly ones, and is started again when it
-ends (e.g. after a database outage); Ctrl-C stops both."""
+ends (e.g. after a database outage). Beside them, the local OpenID Connect IdP (psop/idp.py) for
+"Kirjaudu Suomi.fi-tunnistuksella", unless PSOP_LOCAL_IDP=0, node is missing, or
+PSOP_OIDC_PROVIDERS already names real providers. Ctrl-C stops them all."""
 
 import os
 import signal
@@ -15,6 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psop.settings")
 import django  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from psop import idp as local_idp  # noqa: E402
 from psop.supervise import Supervised  # noqa: E402
 
 LOGINS = """
@@ -30,8 +33,44 @@ LOGINS = """
 """
 
 
+IDP_LOGINS = """  Kirjaudu Suomi.fi-tunnistuksella (and the organisation's sign-in) goes to the local IdP at
+  {issuer}/, which lists these people: one click signs that person in.
+{people}
+"""
+
+
+def start_local_idp(base_url: str) -> local_idp.LocalIdP | None:
+    """The local IdP for the server at base_url, its settings put into os.environ for Django to read
+    at django.setup(); None (and a word why) when it is not to run or cannot."""
+    if os.environ.get("PSOP_LOCAL_IDP") == "0":
+        return None
+    if os.environ.get("PSOP_OIDC_PROVIDERS"):
+        print("PSOP: PSOP_OIDC_PROVIDERS is set; the local IdP is not started.", flush=True)
+        return None
+    try:
+        local_idp.ensure_installed()
+        idp = local_idp.LocalIdP(clients=local_idp.dev_clients(base_url)).start()
+    except local_idp.IdPUnavailable as error:
+        print(f"PSOP: WARNING: serving without the local IdP (password sign-in works): {error}", file=sys.stderr,
+              flush=True)
+        return None
+    os.environ.update(local_idp.dev_environment(idp, base_url))
+    return idp
+
+
 def main() -> None:
     address = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:8000"
+    # A plain kill (SIGTERM) ends the server like Ctrl-C does, so that the worker and the IdP are stopped too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    idp = start_local_idp(f"http://{address}")  # before django.setup(): the settings read its variables
+    try:
+        serve(address, idp)
+    finally:
+        if idp is not None:
+            idp.stop()
+
+
+def serve(address: str, idp: local_idp.LocalIdP | None) -> None:
     django.setup()
     call_command("migrate", verbosity=0)  # as the owner role (psop/db_roles.py)
     from django.db import connection
@@ -46,10 +85,10 @@ def main() -> None:
         print("Loading the training data…")
         call_command("load_demo")
     print(LOGINS.format(address=address), flush=True)
+    if idp is not None:
+        print(IDP_LOGINS.format(issuer=idp.issuer, people=local_idp.describe_people()), flush=True)
     # Started again whenever it ends, e.g. after the database was away for a moment (psop/supervise.py).
     worker = Supervised([sys.executable, "manage.py", "procrastinate", "worker"], cwd=ROOT).start()
-    # A plain kill (SIGTERM) ends the server like Ctrl-C does, so that the worker is stopped too.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         call_command("runserver", address, use_reloader=False)
     finally:
