@@ -1,18 +1,16 @@
 """The Django admin's users: PSOP's username rule, and a password an admin types must be changed
-by its user at the next login. The admin login refuses an over-long username (issue 14, item 6)."""
+by its user at the next login."""
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from accounts.forms import AdminLoginForm, AdminUserAddForm, AdminUserChangeForm
+from accounts.forms import AdminUserAddForm, AdminUserChangeForm
 from accounts.models import PasswordState
 from accounts.services import password_set_by_admin
 
 User = get_user_model()
-
-admin.site.login_form = AdminLoginForm
 
 
 class PasswordStateInline(admin.StackedInline):

@@ -1,35 +1,11 @@
 """The login form and the admin's user forms, with PSOP's username rules."""
 
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.hashers import check_password
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import USERNAME_MAX_LENGTH, validate_username
-
-
-class UsernameLengthMixin:
-    """Refuse a username longer than any account's before it is tried: django-axes records every
-    tried username in a varchar(255) column, and a longer one made the login answer 500 (issue 14,
-    item 6). Django's AuthenticationForm sets the field's max_length but not its validator."""
-
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        if len(username) > USERNAME_MAX_LENGTH:
-            raise forms.ValidationError(
-                _("Käyttäjätunnus on enintään %(limit)d merkkiä pitkä."),
-                code="max_length", params={"limit": USERNAME_MAX_LENGTH},
-            )
-        return username
-
-
-class LoginForm(UsernameLengthMixin, auth_forms.AuthenticationForm):
-    """/kirjaudu/."""
-
-
-class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
-    """/admin/login/."""
+from core.validators import validate_username
 
 
 class UsernameRuleMixin:

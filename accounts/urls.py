@@ -1,13 +1,11 @@
-"""Addresses of logging in and of passwords; their names are Django's own (``login``,
-``password_change`` …), which Django's views and templates look up."""
+"""Addresses of passwords; their names are Django's own (``password_change`` …), which Django's
+views and templates look up. Logging in and out: identity.login_urls."""
 
 from django.urls import path
 
 from accounts import views
 
 urlpatterns = [
-    path("kirjaudu/", views.login, name="login"),
-    path("kirjaudu-ulos/", views.logout, name="logout"),
     path("salasana/vaihda/", views.password_change, name="password_change"),
     path("salasana/vaihda/valmis/", views.password_change_done, name="password_change_done"),
     path("salasana/unohtunut/", views.password_reset, name="password_reset"),

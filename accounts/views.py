@@ -4,12 +4,10 @@ views with PSOP's templates (templates/registration/) and Finnish addresses."""
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
-from accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
+from accounts.forms import PasswordChangeForm, SetPasswordForm
 from accounts.selectors import must_change_password
 from accounts.services import password_changed_by_user
 
-login = auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
-logout = auth_views.LogoutView.as_view()
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

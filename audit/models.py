@@ -61,6 +61,8 @@ class AuditEntry(models.Model):
     # The path only: a query string can carry a henkilötunnus or a name.
     path = models.CharField(_("osoite"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-osoite"), null=True, blank=True)
+    # How the session signed in (core.assurance): "OpenID Connect (suomifi; acr …)", "Salasana", …
+    auth_method = models.CharField(_("tunnistautumistapa"), max_length=200, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ its query string, which can carry a henkilötunnus or a name."""
 
 from audit.codes import render_finnish
 from audit.models import AuditEntry
+from core.assurance import audit_words
 from core.network import client_address
 
 
@@ -63,6 +64,7 @@ def audit_log(
         what=what[:300],
         path=(request.path[:500] if request is not None else ""),
         ip_address=_client_address(request),
+        auth_method=audit_words(request),
     )
     if save:
         entry.save()
@@ -95,6 +97,7 @@ def audit_read(*, request, code: str, vouchers=(), customers=(), **params) -> No
         "user_id": user.pk, "username": user.username, "organisation": organisation,
         "action": AuditEntry.Action.READ, "code": code, "params": params,
         "what": render_finnish(code, params)[:300], "path": request.path[:500], "ip_address": _client_address(request),
+        "auth_method": audit_words(request),
     }
     rows = []
     for organiser_id, customers_shown in shown.items():

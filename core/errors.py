@@ -161,6 +161,16 @@ class ErrorCode(StrEnum):
     SELF_DEACTIVATE = "self_deactivate", 422, _("Et voi poistaa omaa tunnustasi käytöstä.")
     NOT_LOCKED = "not_locked", 422, _("Tunnus ei ole lukittu.")
     DUPLICATE_NAME = "duplicate_name", 422, _("Nimi on jo käytössä.")
+    # identification: invitations and identities (identity.services)
+    IDENTITY_NOT_BOUND = "identity_not_bound", 403, _(
+        "Tunnistautuminen onnistui, mutta tunnustasi ei ole liitetty PSOP-käyttäjään. Pyydä organisaatiosi "
+        "pääkäyttäjältä kutsu PSOPiin ja avaa kutsulinkki ennen kirjautumista.")
+    IDENTITY_BOUND_ELSEWHERE = "identity_bound_elsewhere", 403, _(
+        "Tämä tunnus on jo liitetty toiseen PSOP-käyttäjään, joten kutsua ei voi käyttää sillä.")
+    INVITATION_INVALID = "invitation_invalid", 403, _(
+        "Kutsulinkki ei kelpaa: se on jo käytetty, peruttu tai vanhentunut. Pyydä pääkäyttäjältä uusi kutsu.")
+    INVITATION_NOT_MEMBER = "invitation_not_member", 422, _("Kutsun voi lähettää vain oman organisaationne käyttäjälle.")
+    USER_INACTIVE = "user_inactive", 403, _("Käyttäjätunnus ei ole käytössä. Ota yhteyttä organisaatiosi pääkäyttäjään.")
     # API keys and requests
     NAME_REQUIRED = "name_required", 422, _("Anna avaimelle nimi.")
     NAME_TOO_LONG = "name_too_long", 422, _("Nimi on enintään %(limit)s merkkiä pitkä.")

@@ -9,10 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from core.validators import validate_business_id
 
 
+def strong_auth_only_default() -> bool:
+    """A new organisation refuses password logins in production (settings.STRONG_AUTH_ONLY_DEFAULT)."""
+    return settings.STRONG_AUTH_ONLY_DEFAULT
+
+
 class Organiser(models.Model):
     name = models.CharField(_("nimi"), max_length=200, unique=True)
     business_id = models.CharField(_("Y-tunnus"), max_length=9, unique=True, validators=[validate_business_id])
     support_contact = models.CharField(_("PSOP-tuen yhteystiedot"), max_length=300, blank=True)
+    strong_auth_only = models.BooleanField(
+        _("vain vahva tunnistautuminen"), default=strong_auth_only_default,
+        help_text=_("Käyttäjät kirjautuvat vain tunnistuspalvelun kautta; salasanalla kirjautuminen estetään."),
+    )
 
     class Meta:
         db_table = "vouchers_organiser"
@@ -60,6 +69,11 @@ class CopiesOrganiser(models.Model):
 class Provider(models.Model):
     name = models.CharField(_("nimi"), max_length=200)
     business_id = models.CharField(_("Y-tunnus"), max_length=9, unique=True, validators=[validate_business_id])
+    support_contact = models.CharField(_("tuen yhteystiedot"), max_length=300, blank=True)
+    strong_auth_only = models.BooleanField(
+        _("vain vahva tunnistautuminen"), default=strong_auth_only_default,
+        help_text=_("Käyttäjät kirjautuvat vain tunnistuspalvelun kautta; salasanalla kirjautuminen estetään."),
+    )
 
     class Meta:
         db_table = "vouchers_provider"

@@ -72,6 +72,22 @@ def _keeps_an_admin(admin: Membership, member: Membership) -> None:
         raise DomainError(ErrorCode.LAST_ADMIN, _("Organisaatiolla on oltava vähintään yksi aktiivinen pääkäyttäjä."))
 
 
+def organisation_admin_locked(user) -> Membership:
+    """The admin's membership with their organisation locked (for another app's change to it:
+    identity's invitations), or DomainError for anyone who does not manage an organisation."""
+    return _admin(user)
+
+
+def organisation_member_of(admin: Membership, member_user) -> Membership:
+    """``member_user``'s membership in ``admin``'s organisation, or DomainError (NOT_MEMBER)."""
+    return _member(admin, member_user)
+
+
+def organisation_log(*, user, admin: Membership, what: str, request) -> None:
+    """An audit row of an organisation's own change (not about customers)."""
+    _log(user=user, admin=admin, what=what, request=request)
+
+
 def _log(*, user, admin: Membership, what: str, request) -> None:
     audit_log(user=user, action="change", what=what, customer_id=None, request=request,
               organisation=str(admin.organisation))
@@ -83,10 +99,11 @@ def _messages(error: ValidationError) -> str:
 
 @transaction.atomic
 def org_user_create(*, user, username: str, first_name: str, last_name: str, email: str, role: str,
-                    password: str, request=None):
+                    password: str | None, request=None):
     """A new user in the admin's own organisation, with a role of its kind and a valid password, which
     the user must change at their first login (the admin typed it). The username follows PSOP's rule
-    (core.validators.validate_username: no look-alike letters)."""
+    (core.validators.validate_username: no look-alike letters). Without a password (None) the user
+    has none: they sign in through an identity provider, bound by an invitation (identity.services)."""
     admin = _admin(user)
     _check_role(admin, role)
     username = normalise_username(username)
@@ -98,17 +115,21 @@ def org_user_create(*, user, username: str, first_name: str, last_name: str, ema
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(ErrorCode.USERNAME_TAKEN, _("Käyttäjätunnus on jo käytössä."), field="kayttajatunnus")
     new = User(username=username, first_name=first_name, last_name=last_name, email=email, is_active=True)
-    try:
-        validate_password(password, user=new)
-    except ValidationError as error:
-        raise DomainError(ErrorCode.WEAK_PASSWORD, _messages(error), field="salasana") from None
-    new.set_password(password)
+    if password is None:
+        new.set_unusable_password()
+    else:
+        try:
+            validate_password(password, user=new)
+        except ValidationError as error:
+            raise DomainError(ErrorCode.WEAK_PASSWORD, _messages(error), field="salasana") from None
+        new.set_password(password)
     try:
         new.full_clean()
     except ValidationError as error:
         raise DomainError(ErrorCode.INVALID, _messages(error)) from None
     new.save()
-    password_set_by_admin(user=new)  # the admin typed it: the user chooses their own at first login
+    if password is not None:
+        password_set_by_admin(user=new)  # the admin typed it: the user chooses their own at first login
     Membership.objects.create(
         user=new,
         provider_id=admin.provider_id,

@@ -83,8 +83,14 @@ INSTALLED_APPS = [
     "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "django_htmx",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "procrastinate.contrib.django",
     "accounts",
+    "identity",
     "audit",
     "organisations",
     "vouchers",
@@ -109,12 +115,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # An htmx request of a logged-out user: the login page as a whole page (HX-Redirect), then back.
     "psop.middleware.HtmxLoginRedirectMiddleware",
     # A user whose password an admin typed changes it first (after authentication and htmx).
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    # A superuser in the Django admin has given a second factor in this session (identity.admin_mfa).
+    "identity.middleware.AdminSecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
     "psop.middleware.ErrorPageMiddleware",
     "psop.privacy.NoStoreMiddleware",
@@ -138,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organisations.context_processors.access",
+                "identity.context_processors.assurance",
                 "notifications.context_processors.notifications",
             ],
             # core is no app: its template tags are a library by name ({% load money %}).
@@ -205,11 +215,94 @@ if os.environ.get("DATABASE_PARALLEL_SETUP_COST", "10000").strip():
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Authentication -------------------------------------------------------------
+# django-allauth (issue 21): OpenID Connect sign-in (identity providers below), the password form at
+# /kirjaudu/ where an organisation allows it, and a second factor (TOTP, recovery codes, WebAuthn).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, loading the user's password state with the user (accounts.middleware).
     "accounts.backends.ModelBackend",
 ]
+ACCOUNT_ADAPTER = "identity.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "identity.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_USER_DISPLAY = "identity.adapters.user_display"
+# django-axes counts failed logins (and failed second factors); allauth's own limits would only
+# answer sooner with another message.
+ACCOUNT_RATE_LIMITS = False
+ACCOUNT_FORMS = {"login": "identity.forms.LoginForm"}
+# An identity is bound to a user only through an invitation (identity.services): never created on
+# sign-in, never matched by e-mail.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Each call to an identity provider (discovery, token, keys, userinfo) waits at most this long.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("PSOP_OIDC_TIMEOUT", 5)
+MFA_ADAPTER = "identity.adapters.MFAAdapter"
+MFA_FORMS = {"authenticate": "identity.forms.SecondFactorForm", "reauthenticate": "identity.forms.SecondFactorReauthenticateForm"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "PSOP"
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+MFA_PASSKEY_LOGIN_ENABLED = False
+
+# Identity providers (OpenID Connect), any number: PSOP_OIDC_PROVIDERS="suomifi,organisaatio" and for
+# each id in upper case PSOP_OIDC_<ID>_ISSUER (discovery at <issuer>/.well-known/openid-configuration),
+# _CLIENT_ID, _SECRET, _SCOPES (default "openid profile email"), _LABEL (the login button; Suomi.fi's
+# id "suomifi" defaults to "Kirjaudu Suomi.fi-tunnistuksella", others to "Kirjaudu organisaation
+# tunnuksella"), _ACR_VALUES (asked of the provider, e.g. Suomi.fi's level). README "Identification".
+OIDC_PROVIDER_IDS = env_list("PSOP_OIDC_PROVIDERS", [])
+
+
+def _oidc_app(provider_id: str) -> dict:
+    prefix = f"PSOP_OIDC_{provider_id.upper()}_"
+    missing = [f"{prefix}{name}" for name in ("ISSUER", "CLIENT_ID") if not os.environ.get(f"{prefix}{name}")]
+    if missing:
+        raise ImproperlyConfigured(f"identity provider {provider_id!r} needs {', '.join(missing)}")
+    if not provider_id.replace("-", "").replace("_", "").isalnum():
+        raise ImproperlyConfigured(f"PSOP_OIDC_PROVIDERS: {provider_id!r} is not a plain name (a-z, 0-9, - and _)")
+    scopes = os.environ.get(f"{prefix}SCOPES", "openid profile email").split()
+    auth_params = {}
+    if os.environ.get(f"{prefix}ACR_VALUES"):
+        auth_params["acr_values"] = os.environ[f"{prefix}ACR_VALUES"]
+    return {
+        "provider_id": provider_id,
+        "name": os.environ.get(f"{prefix}LABEL", ""),
+        "client_id": os.environ[f"{prefix}CLIENT_ID"],
+        "secret": os.environ.get(f"{prefix}SECRET", ""),
+        "settings": {
+            "server_url": os.environ[f"{prefix}ISSUER"],
+            "scope": scopes,
+            "auth_params": auth_params,
+            "oauth_pkce_enabled": True,
+            "fetch_userinfo": env_bool(f"{prefix}FETCH_USERINFO", True),
+        },
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # allauth's OpenID Connect provider with PSOP's checks added: a nonce, and the ID token's
+        # signature always verified against the provider's keys (identity.oidc).
+        "provider_class": "identity.oidc.provider.PSOPOpenIDConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [_oidc_app(provider_id) for provider_id in OIDC_PROVIDER_IDS],
+    }
+}
+# New organisations allow password login in development (training data) and refuse it in production.
+STRONG_AUTH_ONLY_DEFAULT = env_bool("PSOP_STRONG_AUTH_ONLY_DEFAULT", PRODUCTION)
+# An invitation's link works once, for this many days.
+INVITATION_DAYS = env_int("PSOP_INVITATION_DAYS", 7)
+# Who a person without an invitation asks (shown when an identity is not bound to any user).
+SUPPORT_CONTACT = os.environ.get("PSOP_SUPPORT_CONTACT", "")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -232,6 +325,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Lockouts count the same client address the audit log stores.
 AXES_CLIENT_IP_CALLABLE = "core.network.client_address"
+# The username of a login attempt: allauth's form calls it "login", Django's "username".
+AXES_USERNAME_CALLABLE = "identity.adapters.attempted_username"
 
 # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed for the client's
 # address in the audit log and in login lockouts; from anyone else the socket's address is used.

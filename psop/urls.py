@@ -11,9 +11,15 @@ admin.site.index_title = "Rekisterit"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="vouchers:customer_tab"), name="home"),
     path("terveys/", health, name="health"),
-    # Logging in and out, changing and resetting a password (accounts/urls.py: /kirjaudu/, /salasana/…).
+    # Signing in and out (identity/login_urls.py: /kirjaudu/, /kirjaudu-ulos/; the admin's login goes
+    # there too), changing and resetting a password (accounts/urls.py: /salasana/…).
+    path("", include("identity.login_urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    # django-allauth: the identity providers' callbacks (/tili/oidc/<id>/login/callback/) and the
+    # second factor (/tili/2fa/…); identity/urls.py: invitations and the Organisaatio pages.
+    path("tili/", include("allauth.urls")),
+    path("", include("identity.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("vouchers.urls")),
     path("", include("organisations.urls")),

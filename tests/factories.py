@@ -243,3 +243,17 @@ class CustomershipFactory(factory.django.DjangoModelFactory):
     locked_until = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=365))
     approvals_accepted = True
     created_by = factory.LazyAttribute(lambda o: provider_user(o.provider))
+
+
+def login_with_second_factor(client, user):
+    """``client`` signed in as ``user`` with a second factor given in the session, as the Django
+    admin requires (identity.middleware): a password login followed by a TOTP code."""
+    from core.assurance import ALLAUTH_METHODS_KEY, PASSWORD, SESSION_KEY, Assurance
+
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = Assurance(method=PASSWORD).to_session()
+    session[ALLAUTH_METHODS_KEY] = [{"method": "password", "at": 0, "username": user.username},
+                                    {"method": "mfa", "at": 0, "type": "totp"}]
+    session.save()
+    return user

@@ -17,6 +17,8 @@ ALLOWED = {
     "accounts": {"core"},
     "audit": {"core"},
     "organisations": {"accounts", "core", "audit"},
+    # Identification (issue 21): invitations bind identities to an organisation's users.
+    "identity": {"organisations", "accounts", "core", "audit"},
     "vouchers": {"organisations", "core", "audit"},
     # notifications (issue 13, item 21): made by the services above it where the organiser acts.
     "notifications": {"organisations", "core", "audit"},
@@ -26,7 +28,7 @@ ALLOWED = {
     "payments": {"notifications", "events", "customers", "vouchers", "organisations", "core", "audit"},
     # The REST API (issue 12): thin, over every app's selectors and services.
     "api": {"payments", "events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
-    "demo": {"api", "payments", "events", "customers", "reservations", "vouchers", "organisations", "accounts", "core", "audit"},
+    "demo": {"identity", "api", "payments", "events", "customers", "reservations", "vouchers", "organisations", "accounts", "core", "audit"},
 }
 OURS = set(ALLOWED) | {"tests", "scripts"}
 # psop wires the apps together by string (include("vouchers.urls"), INSTALLED_APPS): it imports
@@ -44,6 +46,10 @@ SLOTS = {
     ("reservations/create.html", "customers:…"),
     # The Organisaatio pages' tabs link to the API-key pages, which the api app serves (issue 12).
     ("organisations/nav.html", "api:…"),
+    # ... and to identification's pages (issue 21): its settings, inviting a user, a user's identities.
+    ("organisations/nav.html", "identity:…"),
+    ("organisations/users.html", "identity:…"),
+    ("organisations/user_edit.html", "identity:…"),
 }
 # Shared templates at the root of templates/ (layout, tabs, pagination, errors) belong to no app.
 

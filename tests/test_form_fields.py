@@ -237,19 +237,19 @@ def test_voucher_lookup__full_page__the_form_once_and_not_out_of_band(login):
 
 
 def test_login__empty_form__summary_links_to_both_fields(client):
-    response = client.post(reverse("login"), {"username": "", "password": ""})
+    response = client.post(reverse("login"), {"login": "", "password": ""})
 
     page = parse(response)
-    form = form_with(page, "id_username")
-    assert_accessible_errors(page, form, bad=["username", "password"])
-    assert by_id(page, "id_username").attrs.get("autocomplete") == "username"
+    form = form_with(page, "id_login")
+    assert_accessible_errors(page, form, bad=["login", "password"])
+    assert by_id(page, "id_login").attrs.get("autocomplete") == "username"
 
 
 def test_login__wrong_password__the_message_is_the_summary_and_no_field_is_invalid(client):
-    response = client.post(reverse("login"), {"username": "ei-ole", "password": "väärä"})
+    response = client.post(reverse("login"), {"login": "ei-ole", "password": "väärä"})
 
     page = parse(response)
-    form = form_with(page, "id_username")
+    form = form_with(page, "id_login")
     assert_accessible_errors(page, form, bad=[])
     assert CHECK_THE_FORM not in form.children[0].all_text()
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def attempt(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
+    return client.post(reverse("login"), {"login": username, "password": password})
 
 
 def test_login__five_failures__account_locked_with_finnish_message_even_for_right_password(client):
@@ -81,7 +81,7 @@ def test_password_validators__long_passphrase__accepted():
 def test_login__locked_by_another_address__the_owner_still_logs_in(client):
     provider_user(username="tuula")
     for _ in range(5):
-        client.post(reverse("login"), {"username": "tuula", "password": "väärä"}, REMOTE_ADDR="203.0.113.9")
+        client.post(reverse("login"), {"login": "tuula", "password": "väärä"}, REMOTE_ADDR="203.0.113.9")
 
     assert attempt(client, "tuula", PASSWORD).status_code == 302
 

@@ -101,7 +101,7 @@ def test_database_outage__503_in_finnish__then_serves_again_without_restart(serv
     browser = Browser(base)
     status, page = browser.request("/kirjaudu/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    status, _ = browser.request("/kirjaudu/", {"csrfmiddlewaretoken": token, "username": "tuottaja",
+    status, _ = browser.request("/kirjaudu/", {"csrfmiddlewaretoken": token, "login": "tuottaja",
                                                "password": "demo-salasana", "next": "/palveluvaraukset/"})
     assert status == 302
     status, page = browser.request("/palveluvaraukset/")

@@ -27,6 +27,7 @@ from tests.factories import (
     UserFactory,
     VoucherContentFactory,
     VoucherFactory,
+    login_with_second_factor,
     organiser_user,
     price_everything,
     provider_user,
@@ -265,7 +266,7 @@ def test_audit_log__same_queries_for_5_and_60_entries(client):
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(username="yllapito", is_staff=True, is_superuser=True))
+    login_with_second_factor(client, UserFactory(username="yllapito", is_staff=True, is_superuser=True))
     return client
 
 

@@ -9,7 +9,7 @@ from accounts.models import PasswordState
 from accounts.selectors import must_change_password
 from organisations import services
 from organisations.models import Membership
-from tests.factories import PASSWORD, ProviderFactory, UserFactory, provider_user
+from tests.factories import PASSWORD, ProviderFactory, UserFactory, login_with_second_factor, provider_user
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ OWN = "Oma-uusi-salasana-2026"
 
 
 def log_in(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
+    return client.post(reverse("login"), {"login": username, "password": password})
 
 
 def change(client, old, new):
@@ -190,7 +190,7 @@ def superuser():
 
 
 def test_admin_add_user__typed_password__must_change(client, superuser):
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     response = client.post("/admin/auth/user/add/", {
         "username": "lisatty", "usable_password": "true", "password1": TYPED, "password2": TYPED, "_save": "Tallenna",
     })
@@ -200,7 +200,7 @@ def test_admin_add_user__typed_password__must_change(client, superuser):
 
 def test_admin_set_password__other_user__must_change(client, superuser):
     user = provider_user(username="tuula")
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     url = f"/admin/auth/user/{user.pk}/password/"
     response = client.post(url, {"usable_password": "true", "password1": TYPED, "password2": TYPED,
                                  "set-password": "1"})
@@ -210,7 +210,7 @@ def test_admin_set_password__other_user__must_change(client, superuser):
 
 def test_admin_set_password__refused_form__no_flag(client, superuser):
     user = provider_user(username="tuula")
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     response = client.post(f"/admin/auth/user/{user.pk}/password/",
                            {"usable_password": "true", "password1": TYPED, "password2": "eri", "set-password": "1"})
     assert response.status_code == 200

@@ -15,7 +15,7 @@ from organisations import services
 from organisations.forms import OfficeForm, UnitForm, UserAddForm
 from organisations.models import Membership
 from reservations.forms import ReservationForm
-from tests.factories import ProviderFactory, UserFactory, provider_user
+from tests.factories import ProviderFactory, UserFactory, login_with_second_factor, provider_user
 
 User = get_user_model()
 STRONG = "Vahva-salasana-2026!"
@@ -151,7 +151,7 @@ def test_unit_and_office_pages__direction_controls__stored_without_them(client, 
 
 @pytest.mark.django_db
 def test_admin_add_user__cyrillic_look_alike__refused(client):
-    client.force_login(UserFactory(username="yllapito", is_staff=True, is_superuser=True))
+    login_with_second_factor(client, UserFactory(username="yllapito", is_staff=True, is_superuser=True))
     response = client.post("/admin/auth/user/add/", {
         "username": CYRILLIC_ADMIN, "usable_password": "true", "password1": STRONG, "password2": STRONG})
     assert response.status_code == 200
@@ -161,7 +161,7 @@ def test_admin_add_user__cyrillic_look_alike__refused(client):
 
 @pytest.mark.django_db
 def test_admin_change_user__renaming_to_a_look_alike__refused_but_old_names_still_save(client):
-    client.force_login(UserFactory(username="yllapito", is_staff=True, is_superuser=True))
+    login_with_second_factor(client, UserFactory(username="yllapito", is_staff=True, is_superuser=True))
     legacy = UserFactory(username="vanha+tunnus")  # made before the rule
     url = f"/admin/auth/user/{legacy.pk}/change/"
     form = {"username": "vanha+tunnus", "first_name": "Vanha", "last_name": "", "email": "", "is_active": "on",
@@ -199,7 +199,7 @@ def test_admin__every_registered_name_column__typed_through_text_field(rf):
 
 @pytest.mark.django_db
 def test_admin__unit_name_with_direction_controls__stored_without_them(client, provider):
-    client.force_login(UserFactory(username="yllapito", is_staff=True, is_superuser=True))
+    login_with_second_factor(client, UserFactory(username="yllapito", is_staff=True, is_superuser=True))
     response = client.post("/admin/organisations/providerunit/add/",
                            {"provider": provider.pk, "name": f"{RLO}Kotihoito{RLM} Länsi"})
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -174,19 +174,19 @@ def test_deactivate_other_admin__leaves_the_actor_as_the_last_admin__who_cannot_
 
 def _fail_logins(client, username, times=5):
     for _ in range(times):
-        client.post(reverse("login"), {"username": username, "password": "väärä-salasana"})
+        client.post(reverse("login"), {"login": username, "password": "väärä-salasana"})
 
 
 def test_unlock__locked_user_logs_in_again__audited(client, admin, provider):
     provider_user(provider, role=Membership.Role.RECORDER, username="lukossa")
     _fail_logins(client, "lukossa")
-    assert client.post(reverse("login"), {"username": "lukossa", "password": PASSWORD}).status_code == 429
+    assert client.post(reverse("login"), {"login": "lukossa", "password": PASSWORD}).status_code == 429
     member = User.objects.get(username="lukossa")
     before = _changes()
     services.org_member_unlock(user=admin, member_user=member)
     assert not AccessAttempt.objects.filter(username="lukossa").exists()
     assert _changes() == before + 1
-    assert client.post(reverse("login"), {"username": "lukossa", "password": PASSWORD}).status_code == 302
+    assert client.post(reverse("login"), {"login": "lukossa", "password": PASSWORD}).status_code == 302
 
 
 def test_unlock__not_locked__refused(admin, provider):
@@ -338,7 +338,7 @@ def test_unlock_view__then_login_succeeds(client, admin, provider):
     response = client.post(reverse("organisations:user_edit", args=[member.pk]), {"toiminto": "avaa_lukitus"})
     assert response.status_code == 302
     client.logout()
-    assert client.post(reverse("login"), {"username": "lukossa", "password": PASSWORD}).status_code == 302
+    assert client.post(reverse("login"), {"login": "lukossa", "password": PASSWORD}).status_code == 302
 
 
 def test_units_and_offices_views__add_and_rename(client, admin, provider):

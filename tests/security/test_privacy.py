@@ -104,6 +104,6 @@ def test_failed_login__axes_records_the_address_the_audit_log_would(client, sett
     from axes.models import AccessAttempt
 
     settings.TRUSTED_PROXIES = ["10.0.0.5"]
-    client.post(reverse("login"), {"username": "ei-ole", "password": "väärä"}, REMOTE_ADDR=peer,
+    client.post(reverse("login"), {"login": "ei-ole", "password": "väärä"}, REMOTE_ADDR=peer,
                 HTTP_X_FORWARDED_FOR="203.0.113.7")
     assert AccessAttempt.objects.get().ip_address == expected

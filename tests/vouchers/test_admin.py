@@ -7,14 +7,14 @@ from django.urls import reverse
 
 from demo.identifiers import make_business_id
 from organisations.models import Provider, ProviderUnit
-from tests.factories import UserFactory
+from tests.factories import UserFactory, login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    login_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True))
     return client
 
 

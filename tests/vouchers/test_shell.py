@@ -25,7 +25,7 @@ def test_login_page__in_finnish(client):
 
 def test_login__right_password__lands_on_asiakas_tab(client):
     user = provider_user(username="tuula")
-    response = client.post(reverse("login"), {"username": "tuula", "password": PASSWORD}, follow=True)
+    response = client.post(reverse("login"), {"login": "tuula", "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("vouchers:customer_tab")
     assert response.context["user"] == user
     assert "Tee uusi palveluvaraus" in response.content.decode()
@@ -33,7 +33,7 @@ def test_login__right_password__lands_on_asiakas_tab(client):
 
 def test_login__wrong_password__finnish_error_and_not_logged_in(client):
     provider_user(username="tuula")
-    response = client.post(reverse("login"), {"username": "tuula", "password": "väärä"})
+    response = client.post(reverse("login"), {"login": "tuula", "password": "väärä"})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert "syötä kelvollinen" in response.content.decode()

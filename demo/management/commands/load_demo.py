@@ -7,6 +7,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -76,6 +77,15 @@ VOLUME_KINDS = {
     "housing": ("Tehostettu palveluasuminen", 10, lambda rng: HOUSING),
 }
 VOLUME_COUNT = 320
+
+
+# The local identity provider's subjects of the training users (psop/idp.py TRAINING_PEOPLE; a test
+# keeps the two equal) and its two development providers.
+TRAINING_IDENTITIES = {
+    "tuottaja": "tiina-tuottaja", "kirjaaja": "kalle-kirjaaja", "kilpailija": "kimmo-kilpailija",
+    "jarjestaja": "jaana-jarjestaja", "jarjestaja-paakayttaja": "paula-paakayttaja", "naapuri": "niina-naapuri",
+}
+TRAINING_PROVIDERS = ("suomifi", "organisaatio")
 
 
 class Command(BaseCommand):
@@ -190,9 +200,20 @@ class Command(BaseCommand):
         if created:
             admin.set_password(PASSWORD)
             admin.save()
+        self.identities()
         self.tuottaja = User.objects.get(username="tuottaja")
         self.jarjestaja = User.objects.get(username="jarjestaja")
         self.kilpailija_user = User.objects.get(username="kilpailija")
+
+    def identities(self):
+        """The training people of the local identity provider (psop.idp.TRAINING_PEOPLE), bound to
+        their users at both development providers, as an invitation would have bound them."""
+        User = get_user_model()
+        users = {user.username: user for user in User.objects.filter(username__in=TRAINING_IDENTITIES)}
+        for username, subject in TRAINING_IDENTITIES.items():
+            for provider_id in TRAINING_PROVIDERS:
+                SocialAccount.objects.get_or_create(provider=provider_id, uid=subject,
+                                                    defaults={"user": users[username]})
 
     # Vouchers ----------------------------------------------------------------------
     def customer(self, index: int, first=None, last=None) -> Customer:

@@ -1,0 +1,12 @@
+"""Signing in and out under Django's own URL names (``login``, ``logout``), which Django, allauth and
+PSOP's templates look up; the Django admin's login goes to the same page."""
+
+from django.urls import path
+
+from identity import views
+
+urlpatterns = [
+    path("kirjaudu/", views.login, name="login"),
+    path("kirjaudu-ulos/", views.logout, name="logout"),
+    path("admin/login/", views.admin_login, name="admin_login_redirect"),
+]
