@@ -32,6 +32,15 @@ AUDIT_WORDS = {
 }
 
 
+# Suomi.fi e-Identification's levels (its acr values; eIDAS "substantial" and "high").
+ACR_LABELS = {
+    "http://ftn.ficora.fi/2017/loa2": _("korotettu taso"),
+    "http://ftn.ficora.fi/2017/loa3": _("korkea taso"),
+    "http://eidas.europa.eu/LoA/substantial": _("korotettu taso"),
+    "http://eidas.europa.eu/LoA/high": _("korkea taso"),
+}
+
+
 @dataclass(frozen=True)
 class Assurance:
     method: str
@@ -43,6 +52,11 @@ class Assurance:
     @property
     def label(self):
         return METHOD_LABELS.get(self.method, self.method)
+
+    @property
+    def acr_label(self):
+        """The provider's level in words where PSOP knows it, else its own value."""
+        return ACR_LABELS.get(self.acr, self.acr)
 
     @property
     def is_strong(self) -> bool:

@@ -8,5 +8,8 @@ from identity import views
 urlpatterns = [
     path("kirjaudu/", views.login, name="login"),
     path("kirjaudu-ulos/", views.logout, name="logout"),
+    # The same pages under allauth's names, which allauth's flows reverse.
+    path("kirjaudu/", views.login, name="account_login"),
+    path("kirjaudu-ulos/", views.logout, name="account_logout"),
     path("admin/login/", views.admin_login, name="admin_login_redirect"),
 ]

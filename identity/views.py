@@ -181,7 +181,7 @@ def invite(request):
                 last_name=data["sukunimi"], email=data["sahkoposti"], role=data["rooli"], password=None,
                 request=request,
             )
-            _, token = services.invitation_create(user=request.user, member_user=new, request=request)
+            _invitation, token = services.invitation_create(user=request.user, member_user=new, request=request)
         except DomainError as error:
             form.add_error(error.params.get("field"), error.message)
         else:
@@ -189,7 +189,7 @@ def invite(request):
             return render_page(request, "identity/invitation_created.html", {
                 **context, "member_user": new, "link": link, "emailed": _send_invitation(request, new, link),
             })
-    return render_page(request, "identity/invite.html", context, status=422 if form.errors else 200)
+    return render_page(request, "identity/invite.html", context)
 
 
 class MemberIdentityForm(forms.Form):
@@ -222,7 +222,7 @@ def member(request, user_id):
     action = form.cleaned_data["toiminto"]
     try:
         if action == "kutsu":
-            _, token = services.invitation_create(user=request.user, member_user=found.user, request=request)
+            _invitation, token = services.invitation_create(user=request.user, member_user=found.user, request=request)
             link = _invitation_link(request, token)
             return _member_page(request, found, notice=_("Uusi kutsulinkki luotu."), link=link,
                                 emailed=_send_invitation(request, found.user, link))
@@ -259,4 +259,4 @@ def identification(request):
                         "notice": notice, "providers": identity_providers(request)}))
     return render_page(request, "identity/identification.html", {
         "tab": "organisation", "form": form, "providers": identity_providers(request),
-    }, status=422 if form.errors else 200)
+    })

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.humanize",  # allauth's WebAuthn key list
     "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "django_htmx",
     "axes",

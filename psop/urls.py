@@ -16,9 +16,10 @@ urlpatterns = [
     path("", include("identity.login_urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
-    # django-allauth: the identity providers' callbacks (/tili/oidc/<id>/login/callback/) and the
-    # second factor (/tili/2fa/…); identity/urls.py: invitations and the Organisaatio pages.
-    path("tili/", include("allauth.urls")),
+    # django-allauth's parts PSOP serves (identity/allauth_urls.py): the identity providers' callbacks
+    # (/tili/oidc/<id>/login/callback/) and the second factor (/tili/2fa/…); identity/urls.py:
+    # invitations and the Organisaatio pages.
+    path("tili/", include("identity.allauth_urls")),
     path("", include("identity.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("vouchers.urls")),

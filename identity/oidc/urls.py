@@ -9,7 +9,7 @@ from identity.oidc import views
 
 urlpatterns = [
     re_path(
-        r"^(?P<provider_id>[^/]+)/",
+        r"^(?P<provider_id>[a-z0-9_-]{1,50})/",
         include([
             path("login/", views.login, name="openid_connect_login"),
             path("login/callback/", views.callback, name="openid_connect_callback"),

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -22,7 +24,8 @@ from customers.models import Customership
 from demo.identifiers import make_henkilotunnus
 from events.models import Event, EventChange, EventStatus
 from notifications.models import Notification
-from organisations.models import Membership, Office, ProviderUnit
+from identity.models import Invitation
+from organisations.models import Membership, Office, Organiser, Provider, ProviderUnit
 from payments.models import Payment, PaymentLine, PaymentRun
 from reservations.models import Reservation
 from tests.customers.scenarios import capitation_voucher, customership_at, serving_office
@@ -269,6 +272,12 @@ def state() -> tuple:
         list(ApiKey.objects.order_by("pk").values_list("pk", "name", "scopes", "revoked_at")),
         # Ilmoitukset: made by the organiser's acts, marked read by the provider's users.
         list(Notification.objects.order_by("pk").values_list("pk", "provider_id", "read_at")),
+        # Identification: invitations, bound identities, second factors, an organisation's choice.
+        list(Invitation.objects.order_by("pk").values_list("pk", "used_at", "withdrawn_at")),
+        list(SocialAccount.objects.order_by("pk").values_list("pk", "provider", "uid", "user_id")),
+        list(Authenticator.objects.order_by("pk").values_list("pk", "type", "user_id")),
+        list(Provider.objects.order_by("pk").values_list("pk", "strong_auth_only", "support_contact")),
+        list(Organiser.objects.order_by("pk").values_list("pk", "strong_auth_only", "support_contact")),
     )
 
 
@@ -355,6 +364,36 @@ ROUTES: dict[str, Route] = {
     "health": Route(scope="public", shows_customer=False),
     "login": Route(scope="public", shows_customer=False),
     "logout": Route(scope="public", shows_customer=False),
+    # Identification (issue 21; identity/login_urls.py, identity/allauth_urls.py): allauth's names of the
+    # login and logout, the admin's login (a redirect), the second factor's pages (the requester's own
+    # account), a sign-in's cancel and error pages, and the identity providers' two addresses (an
+    # unknown provider: 404).
+    "account_login": Route(scope="public", shows_customer=False),
+    "account_logout": Route(scope="public", shows_customer=False),
+    "admin_login_redirect": Route(scope="public", shows_customer=False),
+    "account_inactive": Route(scope="public", shows_customer=False),
+    "account_reauthenticate": Route(scope="public", shows_customer=False),
+    **{name: Route(scope="public", shows_customer=False) for name in (
+        "mfa_index", "mfa_authenticate", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp",
+        "mfa_view_recovery_codes", "mfa_generate_recovery_codes", "mfa_download_recovery_codes",
+        "mfa_list_webauthn", "mfa_add_webauthn", "mfa_reauthenticate_webauthn",
+        "socialaccount_login_cancelled", "socialaccount_login_error",
+    )},
+    "mfa_remove_webauthn": Route(scope="public", shows_customer=False, kwargs=lambda v: {"pk": 1}),
+    "mfa_edit_webauthn": Route(scope="public", shows_customer=False, kwargs=lambda v: {"pk": 1}),
+    "openid_connect_login": Route(scope="public", shows_customer=False, kwargs=lambda v: {"provider_id": "tuntematon"}),
+    "openid_connect_callback": Route(scope="public", shows_customer=False,
+                                     kwargs=lambda v: {"provider_id": "tuntematon"}),
+    # An invitation's link: a token nobody was given is refused alike for everyone.
+    "identity:invitation": Route(scope="public", shows_customer=False, kwargs=lambda v: {"token": "ei-kutsua"}),
+    # Organisaatio → Kutsu käyttäjä and Tunnistautuminen: the admin's own organisation (garbage posted);
+    # a member's identities: B's recorder, 404 for everyone but B's admin.
+    "identity:invite": Route(scope="list", shows_customer=False),
+    "identity:identification": Route(scope="list", shows_customer=False),
+    "identity:member": Route(
+        kwargs=lambda v: {"user_id": v.provider_b_recorder.pk}, post=lambda v: {"toiminto": "kutsu"},
+        shows_customer=False,
+    ),
     # Passwords (accounts/urls.py): changing one's own is for the signed-in user, on their own account;
     # the reset by e-mail is public and answers alike whether or not an address exists.
     "password_change": Route(scope="list", shows_customer=False),
