@@ -1,11 +1,12 @@
 """Sessions end after 30 minutes without activity and 12 hours after signing in, whatever the
-activity (issue 21, item 6; psop.sessions)."""
+activity; a dialog warns two minutes before the idle timeout (issue 21, item 6; psop.sessions)."""
 
 import time
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from psop.sessions import ACTIVE, STARTED
 from tests.factories import PASSWORD, ProviderFactory, provider_user
@@ -86,6 +87,13 @@ def test_12_hours_after_signing_in__logged_out_with_the_absolute_message_despite
     assert response.redirect_chain == [(f"{LOGIN}?next=/palveluvaraukset/", 302)]
     assert ABSOLUTE_MESSAGE in response.content.decode()
     assert IDLE_MESSAGE not in response.content.decode()
+
+
+def test_idle_timeout_in_swedish__the_message_in_swedish(signed_in):
+    signed_in.cookies["django_language"] = "sv"
+    set_clock(signed_in, started_ago=3600, active_ago=30 * 60 + 1)
+    response = signed_in.get(PAGE, follow=True)
+    assert "Din session avslutades eftersom du inte använde tjänsten på 30 minuter." in response.content.decode()
 
 
 def test_expired_post__nothing_done_login_instead(signed_in):
@@ -193,6 +201,15 @@ def test_the_api_is_left_alone__an_expired_session_is_not_ended_by_it(signed_in)
 # --- the page and the stored row ----------------------------------------------------------------------
 
 
+def test_page__the_warning_dialog_for_a_signed_in_user_only(signed_in, client):
+    page = signed_in.get(PAGE).content.decode()
+    assert 'id="session-dialog"' in page and "Jatka istuntoa" in page and "psop-session.js" in page
+    assert 'data-idle-left="1800"' in page and 'data-warning="120"' in page
+    signed_in.logout()
+    login_page = client.get(LOGIN).content.decode()
+    assert 'id="session-dialog"' not in login_page and "psop-session.js" not in login_page
+
+
 def test_session_row__expires_one_idle_period_after_the_session_ends(signed_in):
     set_clock(signed_in, started_ago=3600, active_ago=60)
     signed_in.get(PAGE)
@@ -225,3 +242,78 @@ def test_settings__limits_out_of_order__refuses_to_start(env):
     result = manage("check", **env)
     assert result.returncode != 0
     assert "SESSION_IDLE_WARNING < SESSION_IDLE_TIMEOUT <= SESSION_ABSOLUTE_TIMEOUT" in result.stderr
+
+
+# --- in Chromium ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser__warning_dialog__continue_then_let_it_run_out(page, browser_login, axe, settings):
+    settings.SESSION_IDLE_TIMEOUT = 6
+    settings.SESSION_IDLE_WARNING = 4
+    provider_user(ProviderFactory(), username="istuja")
+    browser_login("istuja")
+    tab = page.get_by_role("link", name="Palveluvaraukset", exact=True)
+    tab.focus()
+
+    dialog = page.get_by_role("alertdialog", name="Istunto on päättymässä")
+    expect(dialog).to_be_visible(timeout=5_000)
+    continue_button = dialog.get_by_role("button", name="Jatka istuntoa")
+    expect(continue_button).to_be_focused()
+    expect(dialog.get_by_text("Aikaa jäljellä:")).to_be_visible()
+    expect(dialog.get_by_role("button", name="Kirjaudu ulos")).to_be_visible()
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(tab).to_be_focused()  # the focus is back where it was
+    # Past the first deadline the session goes on: it was continued.
+    page.wait_for_timeout(3_500)
+    assert "/kirjaudu/" not in page.url
+    expect(page.get_by_role("heading", name="Tee uusi palveluvaraus", level=1)).to_be_visible()
+
+    # The dialog again; now nobody answers, and the page goes to the login page and says why.
+    expect(dialog).to_be_visible(timeout=5_000)
+    page.wait_for_url("**/kirjaudu/?next=%2Fasiakas%2F", timeout=10_000)
+    expect(page.get_by_text("Istuntosi päättyi, koska et käyttänyt palvelua 1 minuuttiin.")).to_be_visible()
+    page.goto("/palveluvaraukset/")
+    page.wait_for_url("**/kirjaudu/?next=/palveluvaraukset/")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser__escape_continues_the_session(page, browser_login, settings):
+    settings.SESSION_IDLE_TIMEOUT = 6
+    settings.SESSION_IDLE_WARNING = 4
+    provider_user(ProviderFactory(), username="istuja")
+    browser_login("istuja")
+    dialog = page.get_by_role("alertdialog", name="Istunto on päättymässä")
+    expect(dialog).to_be_visible(timeout=5_000)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(3_500)
+    assert "/kirjaudu/" not in page.url
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser__htmx_background_request_marked__a_click_not(page, browser_login):
+    provider_user(ProviderFactory(), username="istuja")
+    browser_login("istuja")
+    # A request htmx makes by itself ("load", as polling with "every"): marked, not activity.
+    with page.expect_request("**/palveluvaraukset/") as background:
+        page.evaluate("""() => {
+            const poll = document.createElement("div");
+            poll.setAttribute("hx-get", "/palveluvaraukset/");
+            poll.setAttribute("hx-trigger", "load");
+            poll.setAttribute("hx-swap", "none");
+            document.body.appendChild(poll);
+            htmx.process(poll);
+        }""")
+    assert background.value.headers.get("psop-background") == "true"
+    with page.expect_request("**/ostovoimat/") as clicked:
+        page.get_by_role("link", name="Ostovoimat", exact=True).click()
+    assert "psop-background" not in clicked.value.headers
+
