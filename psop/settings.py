@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # An htmx request of a logged-out user: the login page as a whole page (HX-Redirect), then back.
     "psop.middleware.HtmxLoginRedirectMiddleware",
+    # Idle (30 min) and absolute (12 h) session limits; activity recorded (psop.sessions).
+    "psop.sessions.SessionTimeoutMiddleware",
     # A user whose password an admin typed changes it first (after authentication and htmx).
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     # A superuser in the Django admin has given a second factor in this session (identity.admin_mfa).
@@ -358,9 +360,26 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PSOP <psop@localhost>
 NOTIFICATION_EMAILS = env_bool("PSOP_NOTIFICATION_EMAILS", False)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 
-# Sessions end after 30 minutes without activity.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions (psop.sessions): a signed-in session ends after SESSION_IDLE_TIMEOUT seconds without
+# activity (a warning dialog SESSION_IDLE_WARNING seconds before offers "Jatka istuntoa") and
+# SESSION_ABSOLUTE_TIMEOUT seconds after signing in, whatever the activity. The middleware's check is
+# the rule. The cookie is the browser's session cookie; the database row of a signed-in session
+# expires one idle period after the session ends (psop.sessions.SessionStore), so neither cuts a
+# session the server considers alive, and a late request is still told why it ended.
+# SESSION_COOKIE_AGE is then only the row's lifetime for a session nobody has signed in to.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_IDLE_WARNING = env_int("SESSION_IDLE_WARNING", 2 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
+if not 0 < SESSION_IDLE_WARNING < SESSION_IDLE_TIMEOUT <= SESSION_ABSOLUTE_TIMEOUT:
+    raise ImproperlyConfigured(
+        "Need 0 < SESSION_IDLE_WARNING < SESSION_IDLE_TIMEOUT <= SESSION_ABSOLUTE_TIMEOUT (seconds); got "
+        f"{SESSION_IDLE_WARNING}, {SESSION_IDLE_TIMEOUT}, {SESSION_ABSOLUTE_TIMEOUT}"
+    )
+SESSION_ENGINE = "psop.sessions"
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+# Only activity writes the session (the middleware records it): a status check or htmx polling
+# neither extends the session nor writes its row.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # REST API (/api/v1/) ---------------------------------------------------------------

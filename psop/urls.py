@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from psop.sessions import session_continue, session_status
 from psop.views import health
 
 admin.site.site_header = "PSOP – ylläpito"
@@ -11,6 +12,9 @@ admin.site.index_title = "Rekisterit"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="vouchers:customer_tab"), name="home"),
     path("terveys/", health, name="health"),
+    # The session's warning dialog (psop.sessions): seconds left, and "Jatka istuntoa".
+    path("istunto/", session_status, name="session_status"),
+    path("istunto/jatka/", session_continue, name="session_continue"),
     # Signing in and out (identity/login_urls.py: /kirjaudu/, /kirjaudu-ulos/; the admin's login goes
     # there too), changing and resetting a password (accounts/urls.py: /salasana/…).
     path("", include("identity.login_urls")),

@@ -308,6 +308,8 @@ class Route:
     ``post``: a body that succeeds for the entitled user (the attack the outsiders replay).
     ``hx_target``: the element its htmx requests aim at (fragments are requested too).
     ``shows_customer``: the entitled user's page shows the customer's name.
+    ``post_writes``: the entitled user's POST changes what ``state()`` sees; False for one that changes
+    only the user's own session ("Jatka istuntoa").
     """
 
     kwargs: Callable[[Victim], dict] = _none
@@ -317,6 +319,7 @@ class Route:
     post: Callable[[Victim], dict] | None = None
     hx_target: Callable[[Victim], str] = lambda v: "panel"
     shows_customer: bool = True
+    post_writes: bool = True
 
 
 def _event_body(v: Victim, quantity="1") -> dict:
@@ -397,6 +400,9 @@ ROUTES: dict[str, Route] = {
     # Passwords (accounts/urls.py): changing one's own is for the signed-in user, on their own account;
     # the reset by e-mail is public and answers alike whether or not an address exists.
     "password_change": Route(scope="list", shows_customer=False),
+    # The session's warning dialog (psop.sessions): the signed-in user's own session only.
+    "session_status": Route(scope="list", shows_customer=False),
+    "session_continue": Route(scope="list", shows_customer=False, post=lambda v: {}, post_writes=False),
     "password_change_done": Route(scope="list", shows_customer=False),
     "password_reset": Route(scope="public", shows_customer=False),
     "password_reset_done": Route(scope="public", shows_customer=False),
