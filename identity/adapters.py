@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 from identity import services
@@ -38,7 +38,7 @@ def attempted_username(request, credentials=None) -> str | None:
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "username_password_mismatch": _lazy(
+        "username_password_mismatch": gettext_lazy(
             "Käyttäjätunnus tai salasana on väärin: syötä kelvollinen käyttäjätunnus ja salasana. Isot ja "
             "pienet kirjaimet ovat merkitseviä."
         ),

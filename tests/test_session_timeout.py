@@ -56,7 +56,7 @@ def test_first_request_of_a_signed_in_session__start_and_activity_recorded(clien
 
 
 def test_login_form__the_session_starts_at_the_login(client, user):
-    response = client.post(LOGIN, {"username": user.username, "password": PASSWORD})
+    response = client.post(LOGIN, {"login": user.username, "password": PASSWORD})
     assert response.status_code == 302
     started, active = stamps(client)
     assert started == active and abs(started - time.time()) < 5

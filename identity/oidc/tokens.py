@@ -59,7 +59,7 @@ def verify_id_token(token: str, *, keys: dict, issuer: str, client_id: str, nonc
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     if len(audiences) > 1 and claims.get("azp") != client_id:
         raise IdTokenRefused("several audiences and azp is not this client")
-    if not nonce or not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
+    if not nonce or not hmac.compare_digest(str(claims.get("nonce", "")).encode(), nonce.encode()):
         raise IdTokenRefused("nonce does not match the one sent")
     try:
         verify_jti(claims)

@@ -232,13 +232,8 @@ def test_member_page__of_a_user_who_is_no_admin__refused(client):
     assert not Invitation.objects.exists()
 
 
-MEMBER_VIEW_BUG = ("identity/views.py member(): `_, token = services.invitation_create(...)` makes `_` a local "
-                   "name of the whole function, shadowing gettext's `_`: after 'kutsu' `_(...)` calls the Invitation "
-                   "(TypeError), and 'peru', 'poista' and an invalid form reach `_(...)` unassigned (UnboundLocalError), "
-                   "each a 500 after the service's change was committed")
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=MEMBER_VIEW_BUG)
 def test_member_page__a_new_link_shown_once(client):
     admin = _admin()
     member = provider_user(admin.membership.provider)
@@ -254,7 +249,6 @@ def test_member_page__a_new_link_shown_once(client):
     assert Client().get(first_link).status_code == 403
 
 
-@pytest.mark.xfail(strict=True, raises=UnboundLocalError, reason=MEMBER_VIEW_BUG)
 def test_member_page__withdraws_the_open_invitation(client):
     admin = _admin()
     member = provider_user(admin.membership.provider)
@@ -269,7 +263,6 @@ def test_member_page__withdraws_the_open_invitation(client):
     assert Client().get(link).status_code == 403
 
 
-@pytest.mark.xfail(strict=True, raises=UnboundLocalError, reason=MEMBER_VIEW_BUG)
 def test_member_page__unbinds_an_identity(client):
     admin = _admin()
     member = provider_user(admin.membership.provider)
@@ -282,7 +275,6 @@ def test_member_page__unbinds_an_identity(client):
     assert not SocialAccount.objects.filter(pk=identity.pk).exists()
 
 
-@pytest.mark.xfail(strict=True, raises=UnboundLocalError, reason=MEMBER_VIEW_BUG)
 def test_member_page__an_invalid_action__400(client):
     admin = _admin()
     member = provider_user(admin.membership.provider)
