@@ -62,7 +62,7 @@ class AuditEntry(models.Model):
     path = models.CharField(_("osoite"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-osoite"), null=True, blank=True)
     # How the session signed in (core.assurance): "OpenID Connect (suomifi; acr …)", "Salasana", …
-    auth_method = models.CharField(_("tunnistautumistapa"), max_length=200, blank=True)
+    auth_method = models.CharField(_("tunnistautumistapa"), max_length=200, blank=True, db_default="")
 
     objects = AuditEntryQuerySet.as_manager()
 

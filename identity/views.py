@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -96,7 +97,10 @@ logout = LogoutView.as_view()
 
 
 def admin_login(request):
-    """The Django admin signs in through PSOP's login (with the second factor), not its own form."""
+    """The Django admin signs in through PSOP's login (with the second factor), not its own form.
+    A signed-in user who is not staff is not let in (the login page would only send them back)."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
     next_url = request.GET.get("next") or reverse("admin:index")
     return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
 

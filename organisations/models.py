@@ -10,7 +10,8 @@ from core.validators import validate_business_id
 
 
 def strong_auth_only_default() -> bool:
-    """A new organisation refuses password logins in production (settings.STRONG_AUTH_ONLY_DEFAULT)."""
+    """A new organisation refuses password logins in production (settings.STRONG_AUTH_ONLY_DEFAULT).
+    A row written past the ORM (load_scale's SQL) gets the database's default, False."""
     return settings.STRONG_AUTH_ONLY_DEFAULT
 
 
@@ -19,7 +20,7 @@ class Organiser(models.Model):
     business_id = models.CharField(_("Y-tunnus"), max_length=9, unique=True, validators=[validate_business_id])
     support_contact = models.CharField(_("PSOP-tuen yhteystiedot"), max_length=300, blank=True)
     strong_auth_only = models.BooleanField(
-        _("vain vahva tunnistautuminen"), default=strong_auth_only_default,
+        _("vain vahva tunnistautuminen"), default=strong_auth_only_default, db_default=False,
         help_text=_("Käyttäjät kirjautuvat vain tunnistuspalvelun kautta; salasanalla kirjautuminen estetään."),
     )
 
@@ -69,9 +70,9 @@ class CopiesOrganiser(models.Model):
 class Provider(models.Model):
     name = models.CharField(_("nimi"), max_length=200)
     business_id = models.CharField(_("Y-tunnus"), max_length=9, unique=True, validators=[validate_business_id])
-    support_contact = models.CharField(_("tuen yhteystiedot"), max_length=300, blank=True)
+    support_contact = models.CharField(_("tuen yhteystiedot"), max_length=300, blank=True, db_default="")
     strong_auth_only = models.BooleanField(
-        _("vain vahva tunnistautuminen"), default=strong_auth_only_default,
+        _("vain vahva tunnistautuminen"), default=strong_auth_only_default, db_default=False,
         help_text=_("Käyttäjät kirjautuvat vain tunnistuspalvelun kautta; salasanalla kirjautuminen estetään."),
     )
 

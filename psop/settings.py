@@ -290,6 +290,14 @@ def _oidc_app(provider_id: str) -> dict:
     }
 
 
+def oidc_origins(apps) -> list[str]:
+    """The origins (scheme://host:port) of the identity providers' issuers."""
+    from urllib.parse import urlsplit
+
+    return sorted({f"{urlsplit(app['settings']['server_url']).scheme}://{urlsplit(app['settings']['server_url']).netloc}"
+                   for app in apps})
+
+
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         # allauth's OpenID Connect provider with PSOP's checks added: a nonce, and the ID token's
@@ -438,6 +446,12 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+# A sign-in's form is posted to PSOP, which redirects it to the identity provider (and signing out
+# to the provider's end_session_endpoint): browsers hold such redirects to form-action, so the
+# providers' origins are allowed there (their issuers', and PSOP_CSP_FORM_ACTION for an
+# authorization endpoint on another origin).
+SECURE_CSP["form-action"] += oidc_origins(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]) + env_list(
+    "PSOP_CSP_FORM_ACTION", [])
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

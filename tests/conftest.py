@@ -105,11 +105,20 @@ def browser_login(page):
         page.goto("/kirjaudu/")
         page.get_by_label("Käyttäjätunnus").fill(username)
         page.get_by_label("Salasana").fill(password)
-        page.get_by_role("button", name="Kirjaudu").click()
+        page.get_by_role("button", name="Kirjaudu", exact=True).click()
         page.wait_for_url("**/asiakas/")
         return page
 
     return _login
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, with the second factor the Django admin asks (identity.middleware)."""
+    from tests.factories import login_with_second_factor
+
+    login_with_second_factor(client, admin_user)
+    return client
 
 
 @pytest.fixture(autouse=True)

@@ -58,7 +58,7 @@ class Sweep:
         page = self.page
         page.goto("/kirjaudu/")
         self.check("/kirjaudu/")
-        page.locator("input[name=username]").fill(self.username)
+        page.locator("input[name=login]").fill(self.username)
         page.locator("input[name=password]").fill(PASSWORD)
         page.locator("main form button[type=submit]").click()
         page.wait_for_url("**/asiakas/")

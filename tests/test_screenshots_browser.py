@@ -48,7 +48,7 @@ def log_in(page, username):
     page.goto("/kirjaudu/")
     page.get_by_label("Käyttäjätunnus").fill(username)
     page.get_by_label("Salasana").fill(PASSWORD)
-    page.get_by_role("button", name="Kirjaudu").click()
+    page.get_by_role("button", name="Kirjaudu", exact=True).click()
     page.wait_for_url("**/asiakas/")
 
 

@@ -93,7 +93,7 @@ def test_session_expires__tab_click_shows_login_page_once_and_login_returns_to_t
 
     page.get_by_label("Käyttäjätunnus").fill(scene.provider_user.username)
     page.get_by_label("Salasana").fill(PASSWORD)
-    page.get_by_role("button", name="Kirjaudu").click()
+    page.get_by_role("button", name="Kirjaudu", exact=True).click()
     page.wait_for_url("**/palveluvaraukset/")
     page.get_by_role("heading", name="Palveluvaraukset", level=1).wait_for()
     assert page.locator("header.site-header").count() == 1

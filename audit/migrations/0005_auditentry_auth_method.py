@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditentry',
             name='auth_method',
-            field=models.CharField(blank=True, max_length=200, verbose_name='tunnistautumistapa'),
+            field=models.CharField(blank=True, db_default='', max_length=200, verbose_name='tunnistautumistapa'),
         ),
     ]

@@ -16,23 +16,23 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organiser',
             name='strong_auth_only',
-            field=models.BooleanField(default=False, help_text='Käyttäjät kirjautuvat vain tunnistuspalvelun kautta; salasanalla kirjautuminen estetään.', verbose_name='vain vahva tunnistautuminen'),
+            field=models.BooleanField(default=False, db_default=False, help_text='Käyttäjät kirjautuvat vain tunnistuspalvelun kautta; salasanalla kirjautuminen estetään.', verbose_name='vain vahva tunnistautuminen'),
         ),
         migrations.AddField(
             model_name='provider',
             name='strong_auth_only',
-            field=models.BooleanField(default=False, help_text='Käyttäjät kirjautuvat vain tunnistuspalvelun kautta; salasanalla kirjautuminen estetään.', verbose_name='vain vahva tunnistautuminen'),
+            field=models.BooleanField(default=False, db_default=False, help_text='Käyttäjät kirjautuvat vain tunnistuspalvelun kautta; salasanalla kirjautuminen estetään.', verbose_name='vain vahva tunnistautuminen'),
         ),
         migrations.AddField(
             model_name='provider',
             name='support_contact',
-            field=models.CharField(blank=True, max_length=300, verbose_name='tuen yhteystiedot'),
+            field=models.CharField(blank=True, db_default='', max_length=300, verbose_name='tuen yhteystiedot'),
         ),
     ] + [
         migrations.AlterField(
             model_name=model_name,
             name='strong_auth_only',
-            field=models.BooleanField(default=organisations.models.strong_auth_only_default, help_text='Käyttäjät kirjautuvat vain tunnistuspalvelun kautta; salasanalla kirjautuminen estetään.', verbose_name='vain vahva tunnistautuminen'),
+            field=models.BooleanField(default=organisations.models.strong_auth_only_default, db_default=False, help_text='Käyttäjät kirjautuvat vain tunnistuspalvelun kautta; salasanalla kirjautuminen estetään.', verbose_name='vain vahva tunnistautuminen'),
         )
         for model_name in ('organiser', 'provider')
     ]

@@ -22,7 +22,7 @@ def test_browser__first_login_with_an_admin_typed_password__change_it_then_work(
     expect(page.get_by_role("link", name="Unohtuiko salasana?")).to_be_visible()
     page.get_by_label("Käyttäjätunnus").fill("uusi")
     page.get_by_label("Salasana").fill(TYPED)
-    page.get_by_role("button", name="Kirjaudu").click()
+    page.get_by_role("button", name="Kirjaudu", exact=True).click()
     page.wait_for_url("**/salasana/vaihda/")
     expect(page.get_by_text("Ylläpitäjä on asettanut salasanasi")).to_be_visible()
     axe_results = axe.run(page)

@@ -42,7 +42,7 @@ def test_tabs_work_without_javascript(browser, live_server):
     page.goto("/kirjaudu/")
     page.get_by_label("Käyttäjätunnus").fill("tuottaja")
     page.get_by_label("Salasana").fill("demo-salasana")
-    page.get_by_role("button", name="Kirjaudu").click()
+    page.get_by_role("button", name="Kirjaudu", exact=True).click()
     page.wait_for_url("**/asiakas/")
     page.get_by_role("link", name="Palveluvaraukset", exact=True).click()
     page.wait_for_url("**/palveluvaraukset/")
