@@ -161,6 +161,16 @@ class ErrorCode(StrEnum):
     SELF_DEACTIVATE = "self_deactivate", 422, _("Et voi poistaa omaa tunnustasi käytöstä.")
     NOT_LOCKED = "not_locked", 422, _("Tunnus ei ole lukittu.")
     DUPLICATE_NAME = "duplicate_name", 422, _("Nimi on jo käytössä.")
+    # granting vouchers (grants.services)
+    CUSTOMER_EXISTS = "customer_exists", 422, _("Henkilötunnuksella on jo asiakas: hae asiakas henkilötunnuksella.")
+    INVALID_VALIDITY = "invalid_validity", 422, _("Voimassaolon päättymispäivä ei voi olla ennen alkamispäivää.")
+    CONTENTS_REQUIRED = "contents_required", 422, _("Valitse vähintään yksi palvelusisältö ja sen määrä.")
+    CONTENT_NOT_OF_SERVICE = "content_not_of_service", 422, _("Palvelusisältö ei kuulu valittuun palveluun.")
+    SERVICE_NOT_GRANTABLE = "service_not_grantable", 422, _(
+        "Palvelunjärjestäjällä ei ole voimassa olevaa sopimusta tästä palvelusta.")
+    CHANGE_BELOW_USED = "change_below_used", 422, _("Muutos alittaisi jo käytetyn tai kirjatun.")
+    CONTENT_RESERVED = "content_reserved", 422, _("Palvelusisältöä ei voi poistaa: palveluvaraus käyttää sitä.")
+    CHANGE_REASON_REQUIRED = "change_reason_required", 422, _("Kirjoita muutoksen perustelu.")
     # identification: invitations and identities (identity.services)
     IDENTITY_NOT_BOUND = "identity_not_bound", 403, _(
         "Tunnistautuminen onnistui, mutta tunnustasi ei ole liitetty PSOP-käyttäjään. Pyydä organisaatiosi "

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "accounts",
     "identity",
+    "grants",
     "audit",
     "organisations",
     "vouchers",

@@ -26,9 +26,11 @@ ALLOWED = {
     "customers": {"vouchers", "organisations", "core", "audit"},
     "events": {"notifications", "reservations", "vouchers", "organisations", "core", "audit"},
     "payments": {"notifications", "events", "customers", "vouchers", "organisations", "core", "audit"},
+    # Granting (issue 22): the organiser's decisions; what a change may not undo is read below it.
+    "grants": {"events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
     # The REST API (issue 12): thin, over every app's selectors and services.
-    "api": {"payments", "events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
-    "demo": {"identity", "api", "payments", "events", "customers", "reservations", "vouchers", "organisations", "accounts", "core", "audit"},
+    "api": {"grants", "payments", "events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
+    "demo": {"grants", "identity", "api", "payments", "events", "customers", "reservations", "vouchers", "organisations", "accounts", "core", "audit"},
 }
 OURS = set(ALLOWED) | {"tests", "scripts"}
 # psop wires the apps together by string (include("vouchers.urls"), INSTALLED_APPS): it imports

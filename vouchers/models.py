@@ -217,6 +217,14 @@ class PriceListItem(models.Model):
         return f"{self.content}: {self.unit_price} €"
 
 
+class Language(models.TextChoices):
+    """A customer's language of service: the decision letter's language (other: Finnish)."""
+
+    FINNISH = "fi", _("suomi")
+    SWEDISH = "sv", _("ruotsi")
+    OTHER = "other", _("muu")
+
+
 class Customer(models.Model):
     """A person. The henkilötunnus is personal data: show it masked unless a task needs it."""
 
@@ -226,6 +234,14 @@ class Customer(models.Model):
         _("henkilötunnus"), max_length=11, unique=True, validators=[validate_henkilotunnus]
     )
     municipality = models.CharField(_("kotikunta"), max_length=100)
+    # Contact and language, for the decision letter (issue 22); blank for customers made before.
+    street_address = models.CharField(_("lähiosoite"), max_length=200, blank=True, db_default="")
+    postal_code = models.CharField(_("postinumero"), max_length=10, blank=True, db_default="")
+    post_office = models.CharField(_("postitoimipaikka"), max_length=100, blank=True, db_default="")
+    language = models.CharField(_("asiointikieli"), max_length=8, choices=Language.choices,
+                                default=Language.FINNISH, db_default=Language.FINNISH)
+    phone = models.CharField(_("puhelin"), max_length=40, blank=True, db_default="")
+    email = models.EmailField(_("sähköposti"), blank=True, db_default="")
     # "Sukunimi Etunimi" in Finnish alphabetical order (finnish_sort_key), kept by the database.
     name_key = models.GeneratedField(
         expression=finnish_sort_key("last_name", "first_name"),
@@ -314,6 +330,12 @@ class Voucher(models.Model):
     valid_to = models.DateField(_("voimassa asti"))
     closed_on = models.DateField(_("suljettu"), null=True, blank=True)
     granted_on = models.DateField(_("myönnetty"), null=True, blank=True)
+    # The decision (päätös) the voucher was granted by: its number and date as the organiser's case
+    # system knows them, and the client system's own id of it (the API's idempotency key: the same
+    # decision sent twice is one voucher).
+    decision_number = models.CharField(_("päätöksen numero"), max_length=60, blank=True, db_default="")
+    decision_date = models.DateField(_("päätöksen päivämäärä"), null=True, blank=True)
+    decision_id = models.CharField(_("asiakastietojärjestelmän päätöstunniste"), max_length=100, null=True, blank=True)
     created_at = models.DateTimeField(_("luotu"), auto_now_add=True)
 
     objects = VoucherQuerySet.as_manager()
@@ -341,6 +363,12 @@ class Voucher(models.Model):
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("valid_from")),
                 name="voucher_closed_after_start",
                 violation_error_message=_("Sulkemispäivä ei voi olla ennen voimassaolon alkua."),
+            ),
+            # One voucher per decision of an organiser's client system.
+            models.UniqueConstraint(
+                fields=["organiser", "decision_id"], condition=Q(decision_id__isnull=False),
+                name="voucher_one_per_decision",
+                violation_error_message=_("Tällä päätöstunnisteella on jo ostovoima."),
             ),
         ]
 

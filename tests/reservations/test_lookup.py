@@ -34,8 +34,10 @@ def lookup(client, number, **headers):
 
 
 def without_per_request_tokens(html: str) -> str:
-    """The CSRF token and the CSP nonce differ on every response, whatever the answer."""
-    return re.sub(r'("X-CSRFToken": "|name="csrfmiddlewaretoken" value="|nonce=")[^"]+', r"\1", html)
+    """The CSRF token, the CSP nonce and the session's seconds left (psop.sessions) differ on every
+    response, whatever the answer."""
+    return re.sub(r'("X-CSRFToken": "|name="csrfmiddlewaretoken" value="|nonce="|data-idle-left="|data-absolute-left=")[^"]+',
+                  r"\1", html)
 
 
 def test_voucher_lookup__provider_with_agreement_and_price_list__sees_voucher_customer_and_contents(login):
