@@ -141,18 +141,19 @@ def test_a_language_not_offered_posted__still_finnish(client):
 
 
 @pytest.mark.django_db
-def test_language_form__in_the_header_of_every_page__label_select_button_no_script(client):
+def test_language_form__in_the_header_of_every_page__a_button_per_language_no_script(client):
+    """Issue 23, item 8: languages as links (buttons that look like links: set_language is a POST),
+    each a choice of its own: no select and no separate "Vaihda kieli" button."""
     body = client.get(reverse("login")).content.decode()
-    form = re.search(r'<form method="post" action="/i18n/setlang/" class="language-form">(.*?)</form>', body, re.S)
+    form = re.search(r'<form method="post" action="/i18n/setlang/" class="language-form" aria-label="Kieli">(.*?)</form>',
+                     body, re.S)
     assert form, "the header has no language form"
     html = form.group(1)
     assert 'name="csrfmiddlewaretoken"' in html
-    assert '<label for="language-select">Kieli</label>' in html
-    assert '<select id="language-select" name="language">' in html
-    assert '<option value="fi" lang="fi" selected>suomi</option>' in html
-    assert '<option value="sv" lang="sv">svenska</option>' in html
-    assert '<option value="en" lang="en">English</option>' in html
-    assert '<button type="submit"' in html
+    assert '<button type="submit" name="language" value="fi" lang="fi" aria-current="true">suomi</button>' in html
+    assert '<button type="submit" name="language" value="sv" lang="sv">svenska</button>' in html
+    assert '<button type="submit" name="language" value="en" lang="en">English</button>' in html
+    assert "<select" not in html
     assert 'name="next"' not in html  # the Referer: the tab htmx pushed, not the page first loaded
     assert "<script" not in html and "onchange" not in html
 
@@ -161,8 +162,8 @@ def test_language_form__in_the_header_of_every_page__label_select_button_no_scri
 def test_language_form__shows_the_chosen_language_selected(client):
     _choose(client, "sv")
     body = client.get(reverse("login")).content.decode()
-    assert '<option value="sv" lang="sv" selected>svenska</option>' in body
-    assert '<label for="language-select">Språk</label>' in body
+    assert '<button type="submit" name="language" value="sv" lang="sv" aria-current="true">svenska</button>' in body
+    assert 'class="language-form" aria-label="Språk"' in body
 
 
 @pytest.mark.django_db

@@ -28,8 +28,7 @@ def record(page, reservation, typed):
 
 
 def switch_language(page, name):
-    page.locator("#language-select").select_option(label=name)
-    page.locator(".language-form button[type=submit]").click()
+    page.locator(".language-form").get_by_role("button", name=name).click()
     page.wait_for_load_state()
 
 

@@ -76,6 +76,7 @@ def test_admin_invites__person_binds_identity__signs_in__customer_read_logged_as
     page.get_by_role("button", name="Kirjaudu Suomi.fi-tunnistuksella").click()
     _sign_in_at_the_idp(page, "Uuno Uusi")
     page.wait_for_url("**/asiakas/")
+    page.locator(".account-menu summary").click()  # the account menu: who, and how they signed in
     header = page.locator(".user-box").inner_text()
     assert "Uuno Uusi" in header and "Kirjautunut: OpenID Connect" in header and "korotettu taso" in header
     uuno = SocialAccount.objects.get(provider="suomifi", uid="uuno-uusi").user
