@@ -6,10 +6,12 @@
  * 2. While a form's request runs, its submit buttons are disabled: each htmx form gets
  *    hx-disabled-elt, which htmx reads at request time and undoes when the request ends. The
  *    loading indicator comes from hx-indicator, inherited from <body>. A disabled button loses
- *    the focus (to <body>): when the request ends, the focus goes back to the element of the same
- *    id (the button, or the one that replaced it), so keyboard users stay where they were.
+ *    the focus (to <body>): when the request ends, the focus goes back to that element (or the
+ *    one that replaced it, by id), so keyboard users stay where they were: after a failed POST,
+ *    and after a list's filter, which swaps only its results.
  * 3. After a swap that the user asked for (a click or a form sent), the focus moves to the new
- *    content: its first error ([role=alert]), else its success notice, else its first heading
+ *    content: its first error ([role=alert]), else its success notice, else its field marked
+ *    autofocus (the Asiakas tab's lookup), else its first heading
  *    (given tabindex=-1), instead of falling to <body>; a user still in the field in error stays there. Swaps the user did not start (polling
  *    with hx-trigger="every …", a "change" that reloads part of a form, typing in a live search)
  *    leave the focus alone, as does an element inside [data-keep-focus] (an expand toggle).
@@ -60,24 +62,32 @@
     });
   }
 
-  var focusedId = null;
+  var focused = null;
 
   function rememberFocus() {
     var active = document.activeElement;
-    focusedId = active && active !== document.body && active.id ? active.id : null;
+    focused = active && active !== document.body ? { element: active, id: active.id || null } : null;
   }
 
+  // After htmx has enabled the buttons again (its own afterRequest work), in the next task.
   function restoreFocus() {
-    var id = focusedId;
-    focusedId = null;
-    var active = document.activeElement;
-    if (!id || (active && active !== document.body)) {
+    var was = focused;
+    focused = null;
+    if (!was) {
       return;
     }
-    var element = document.getElementById(id);
-    if (element && !element.disabled) {
-      element.focus();
-    }
+    setTimeout(function () {
+      var active = document.activeElement;
+      if (active && active !== document.body) {
+        return;
+      }
+      // The same element, or the one that replaced it (same id); a failed request swaps nothing,
+      // so it is the same one, and a list's filter swaps only its results.
+      var element = was.element.isConnected ? was.element : was.id && document.getElementById(was.id);
+      if (element && !element.disabled) {
+        element.focus();
+      }
+    }, 0);
   }
 
   document.addEventListener("htmx:beforeRequest", clearFailure);
@@ -180,6 +190,7 @@
     var goal =
       first(elements, "[role=alert]") ||
       first(elements, ".notice[role=status]") ||
+      first(elements, "[autofocus]") ||
       first(main && main.isConnected ? [main] : elements, "h1, h2, h3, h4") ||
       first(elements, "h1, h2, h3, h4");
     if (goal) {

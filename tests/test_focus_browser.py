@@ -45,7 +45,7 @@ def demo(page, browser_login):
 def test_keyboard_only__look_up_1001_reserve_and_send__focus_lands_on_the_new_content_each_time(demo):
     page = demo
     page.goto("/asiakas/")
-    tab_to(page, lambda f: f["label"] == "Ostovoiman numero")
+    assert focused(page)["label"] == "Ostovoiman numero"  # the tab opens in its field (issue 23, item 7)
     page.keyboard.type("1001")
     page.keyboard.press("Enter")
 
@@ -140,3 +140,44 @@ def test_live_search_and_row_toggle__keep_the_focus_where_the_user_is(demo):
     expect(close).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("link", name="Avaa palveluvarauksen lisätiedot 1005", exact=True)).to_be_focused()
+
+
+def test_asiakas_tab_opened_from_another_tab__focus_in_the_lookup_field(demo):
+    """Issue 23, item 7: the lookup field has the focus when Asiakas opens, by htmx too."""
+    page = demo
+    page.goto("/palveluvaraukset/")
+    page.get_by_role("link", name="Asiakas", exact=True).click()
+    page.wait_for_url("**/asiakas/")
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'numero'")
+
+
+def test_reservation_filter_hae__focus_stays_on_hae_not_body(demo):
+    """Issue 23, item 7: the filter swaps only its results; the button the user pressed keeps the focus."""
+    page = demo
+    page.goto("/palveluvaraukset/")
+    page.locator("#reservation-search").fill("1005")
+    hae = page.locator("form.search-form").get_by_role("button", name="Hae")
+    hae.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("document.activeElement !== document.body")
+    expect(hae).to_be_focused()
+
+
+def test_failed_post__focus_back_on_the_button_not_body(demo):
+    """Issue 23, item 7: a POST the server refuses with 500 swaps nothing; the focus returns to the
+    button that sent it (disabled while the request ran), and the failure is said in the live region."""
+    page = demo
+    page.goto("/asiakas/")
+    page.keyboard.type("1001")
+    page.keyboard.press("Enter")
+    page.locator("#lookup-result").get_by_text("Tee palveluvaraus", exact=True).click()
+    send = page.get_by_role("button", name="Lähetä palveluvaraus")
+    send.wait_for()
+    page.route("**/*", lambda route: route.fulfill(status=500, body="virhe")
+               if route.request.method == "POST" else route.continue_())
+    send.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#request-status")).to_contain_text("Pyyntö epäonnistui")
+    page.wait_for_function("document.activeElement !== document.body")
+    expect(send).to_be_focused()

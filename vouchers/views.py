@@ -28,8 +28,11 @@ from vouchers.selectors import (
 @require_GET
 @permissions.member_required
 def customer_tab(request):
-    """The "Asiakas" tab: "Tee uusi palveluvaraus" starts with a voucher number."""
-    return render_page(request, "vouchers/customer_tab.html", {"tab": "customer", "form": VoucherNumberForm()})
+    """The "Asiakas" tab: "Tee uusi palveluvaraus" starts with a voucher number, so the number's
+    field has the focus when the tab opens (issue 23, item 7; static/psop.js after an htmx swap)."""
+    form = VoucherNumberForm()
+    form.fields["numero"].widget.attrs["autofocus"] = True
+    return render_page(request, "vouchers/customer_tab.html", {"tab": "customer", "form": form})
 
 
 @require_GET
