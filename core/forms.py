@@ -21,12 +21,18 @@ from core.validators import USERNAME_MAX_LENGTH, clean_text, normalise_username,
 
 
 class FinnishDateField(forms.DateField):
-    """A date typed as 31.12.2026 or picked as 2026-12-31, within 1900–2100.
+    """A date typed as 7.12.2026 (or 2026-12-07), within 1900–2100, in a text input: a native date
+    input shows the browser's locale ("12/07/2026") while the product writes 7.12.2026, so the
+    field is a text input in d.M.yyyy with the product's own parsing, as HDS's date input is
+    (issue 23, item 6).
 
     The range keeps absurd dates (year 9999) out of the domain, where date arithmetic
     on them would overflow."""
 
-    widget = forms.DateInput(attrs={"type": "date", "min": "1900-01-01", "max": "2100-12-31"}, format="%Y-%m-%d")
+    widget = forms.DateInput(
+        attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": _("pp.kk.vvvv"), "maxlength": 10},
+        format="%-d.%-m.%Y",
+    )
     input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
     default_error_messages = {
         "required": _("Anna päivämäärä."),
@@ -100,10 +106,12 @@ class DecimalCommaField(forms.DecimalField):
 
 
 class MonthField(forms.Field):
-    """A calendar month, picked as 2026-11 (``<input type="month">``) or typed as 11/2026 or
-    11.2026; its value is the month's first day, within 1900–2100."""
+    """A calendar month typed as 11/2026 or 11.2026 (or 2026-11) in a text input, shown as 11/2026
+    (not a native month input: it follows the browser's locale, "November 2026"); its value is the
+    month's first day, within 1900–2100."""
 
-    widget = forms.TextInput(attrs={"type": "month", "min": "1900-01", "max": "2100-12", "placeholder": _("kk/vvvv")})
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": _("kk/vvvv"),
+                                    "maxlength": 10})
     default_error_messages = {"invalid": _("Anna kuukausi muodossa kk/vvvv, esimerkiksi 11/2026.")}
 
     def to_python(self, value):
@@ -125,7 +133,7 @@ class MonthField(forms.Field):
         return first
 
     def prepare_value(self, value):
-        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
+        return f"{value.month}/{value.year}" if isinstance(value, dt.date) else value
 
 
 SEARCH_MAX_LENGTH = 100

@@ -1,4 +1,5 @@
-"""The month of a payment run: a month input (YYYY-MM), or typed as 3/2028 or 3.2028."""
+"""The month of a payment run, typed as 3/2028 or 3.2028 (or 2028-03) in a text input (not a native
+month input, which follows the browser's locale)."""
 
 import datetime as dt
 import re
@@ -13,16 +14,12 @@ MONTH_PATTERNS = (
 FIRST_YEAR = 2000
 
 
-class MonthInput(forms.TextInput):
-    input_type = "month"
-
-
 class RunStartForm(forms.Form):
     kuukausi = forms.CharField(
         label=_("Kuukausi"),
         max_length=20,
-        widget=MonthInput(attrs={"placeholder": "2028-02", "autocomplete": "off"}),
-        help_text=_("Päättynyt kuukausi, esim. 2028-02 tai 2/2028."),
+        widget=forms.TextInput(attrs={"placeholder": _("kk/vvvv"), "autocomplete": "off", "inputmode": "numeric"}),
+        help_text=_("Päättynyt kuukausi, esim. 2/2028."),
         error_messages={"required": _("Valitse maksatuksen kuukausi.")},
     )
 
@@ -34,7 +31,7 @@ class RunStartForm(forms.Form):
                 year, month = int(match["year"]), int(match["month"])
                 if 1 <= month <= 12 and year >= FIRST_YEAR:
                     return dt.date(year, month, 1)
-        raise forms.ValidationError(_("Anna kuukausi muodossa vvvv-kk, esim. 2028-02."), code="invalid")
+        raise forms.ValidationError(_("Anna kuukausi muodossa kk/vvvv, esim. 2/2028."), code="invalid")
 
 
 
