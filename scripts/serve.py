@@ -24,12 +24,16 @@ LOGINS = """
   PSOP is at http://{address}/  (Ctrl-C stops the server, the background worker and the database)
 
   Logins (password for all: demo-salasana)
-    tuottaja    admin of Hoiva Esimerkki Oy (provider)
-    kirjaaja    recorder of Hoiva Esimerkki Oy
-    kilpailija  admin of Kilpailija Oy (provider)
-    jarjestaja  staff of Esimerkin hyvinvointialue (organiser)
-    naapuri     staff of Naapurin hyvinvointialue (organiser)
-    admin       superuser: http://{address}/admin/
+    tuottaja                admin of Hoiva Esimerkki Oy (provider)
+    kirjaaja                recorder of Hoiva Esimerkki Oy
+    kilpailija              admin of Kilpailija Oy (provider)
+    jarjestaja              staff of Esimerkin hyvinvointialue (organiser)
+    jarjestaja-paakayttaja  admin of Esimerkin hyvinvointialue (organiser: users, Lokitiedot)
+    naapuri                 staff of Naapurin hyvinvointialue (organiser)
+    admin                   superuser: http://{address}/admin/ (asks for a second factor: set one up)
+
+  Try first: sign in as tuottaja, look up voucher 1001 on "Asiakas" and "Tee palveluvaraus";
+  voucher 1005 is reserved, with events ("Ostovoimat": record one). README "Training guide".
 """
 
 
