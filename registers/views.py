@@ -16,6 +16,7 @@ from registers import selectors, services
 from registers.forms import AgreementForm, ContentForm, PriceListForm, ServiceForm, ServiceRenameForm, ValidityForm
 from registers.models import RegisterChange
 
+# Outermost, so that the pages do not exist (404) for anyone else, whatever the method.
 admin_required = permissions.organiser_admin_required
 Subject = RegisterChange.Subject
 
@@ -41,8 +42,8 @@ def _int(value) -> int | None:
 # --- Palvelut ------------------------------------------------------------------------------------
 
 
-@require_GET
 @admin_required
+@require_GET
 def services_list(request):
     """The organiser's own services and the shared ones it has agreements for."""
     history = selectors.register_history(request.user, Subject.SERVICE, Subject.CONTENT)
@@ -50,8 +51,8 @@ def services_list(request):
                  history=history)
 
 
-@require_http_methods(["GET", "POST"])
 @admin_required
+@require_http_methods(["GET", "POST"])
 def service_add(request):
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,8 +91,8 @@ def _service_page(request, service, *, rename_form=None, content_form=None, noti
     return _page(request, "service.html", "services", **context)
 
 
-@require_http_methods(["GET", "POST"])
 @admin_required
+@require_http_methods(["GET", "POST"])
 def service_detail(request, service_id):
     """A service: its contents and history; the organiser's own one can be renamed here (POST)."""
     service = _service_or_404(request, service_id)
@@ -111,8 +112,8 @@ def service_detail(request, service_id):
                 fragment=lambda notice: _service_page(request, service, notice=notice))
 
 
-@require_POST
 @admin_required
+@require_POST
 def content_add(request, service_id):
     service = _service_or_404(request, service_id)
     form = ContentForm(request.POST)
@@ -129,8 +130,8 @@ def content_add(request, service_id):
     return done(request, notice=notice, url=url, fragment=lambda notice: _service_page(request, service, notice=notice))
 
 
-@require_POST
 @admin_required
+@require_POST
 def content_edit(request, service_id, content_id):
     service = _service_or_404(request, service_id)
     content = selectors.own_content(request.user, service, content_id)
@@ -152,8 +153,8 @@ def content_edit(request, service_id, content_id):
 # --- Sopimukset ----------------------------------------------------------------------------------
 
 
-@require_GET
 @admin_required
+@require_GET
 def agreements_list(request):
     """The organiser's agreements by provider and service, with their validity; filtered by either."""
     provider_id, service_id = _int(request.GET.get("palveluntuottaja")), _int(request.GET.get("palvelu"))
@@ -166,8 +167,8 @@ def agreements_list(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
 @admin_required
+@require_http_methods(["GET", "POST"])
 def agreement_add(request):
     form = AgreementForm(request.POST or None, services=selectors.agreeable_services(request.user),
                          initial={"palvelu": _int(request.GET.get("palvelu"))})
@@ -209,8 +210,8 @@ def _agreement_page(request, agreement, *, form=None, notice=""):
     return _page(request, "agreement.html", "agreements", **context)
 
 
-@require_http_methods(["GET", "POST"])
 @admin_required
+@require_http_methods(["GET", "POST"])
 def agreement_detail(request, agreement_id):
     """An agreement: its validity (changed here: end or extend it), its price lists and history."""
     agreement = _agreement_or_404(request, agreement_id)
@@ -238,8 +239,8 @@ def _prices(form) -> list:
     return [services.Price(content=content, unit_price=price) for content, price in form.prices()]
 
 
-@require_http_methods(["GET", "POST"])
 @admin_required
+@require_http_methods(["GET", "POST"])
 def price_list_add(request, agreement_id):
     """A new price list of the agreement, its prices copied from the list that starts last."""
     agreement = _agreement_or_404(request, agreement_id)
@@ -280,8 +281,8 @@ def _price_list_page(request, price_list, *, form=None, notice=""):
     return _page(request, "price_list.html", "agreements", **context)
 
 
-@require_http_methods(["GET", "POST"])
 @admin_required
+@require_http_methods(["GET", "POST"])
 def price_list_detail(request, price_list_id):
     """A price list: its name, validity and unit prices, changed here; its history."""
     price_list = selectors.register_price_list(request.user, price_list_id)
