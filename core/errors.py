@@ -171,6 +171,17 @@ class ErrorCode(StrEnum):
     CHANGE_BELOW_USED = "change_below_used", 422, _("Muutos alittaisi jo käytetyn tai kirjatun.")
     CONTENT_RESERVED = "content_reserved", 422, _("Palvelusisältöä ei voi poistaa: palveluvaraus käyttää sitä.")
     CHANGE_REASON_REQUIRED = "change_reason_required", 422, _("Kirjoita muutoksen perustelu.")
+    # the organiser's registers: services, agreements, price lists (registers.services)
+    SHARED_SERVICE = "shared_service", 422, _(
+        "Yhteisiä palveluja ylläpitää PSOPin ylläpito; voitte muuttaa vain omia palvelujanne.")
+    UNIT_IN_USE = "unit_in_use", 422, _(
+        "Yksikköä ei voi vaihtaa: palvelusisältö on jo myönnetty ostovoimalla.")
+    AGREEMENT_OVERLAP = "agreement_overlap", 409, _(
+        "Palveluntuottajalla on jo sopimus tästä palvelusta osaksi samalle ajalle (%(start)s–%(end)s). Sopimukset "
+        "eivät saa olla voimassa päällekkäin: päätä aiempi sopimus ensin tai valitse toinen voimassaoloaika.")
+    PRICE_LIST_OVERLAP = "price_list_overlap", 409, _(
+        "Sopimuksella on jo hinnasto osaksi samalle ajalle (%(start)s–%(end)s). Hinnastot eivät saa olla voimassa "
+        "päällekkäin: päätä aiempi hinnasto ensin tai valitse toinen voimassaoloaika.")
     # identification: invitations and identities (identity.services)
     IDENTITY_NOT_BOUND = "identity_not_bound", 403, _(
         "Tunnistautuminen onnistui, mutta tunnustasi ei ole liitetty PSOP-käyttäjään. Pyydä organisaatiosi "

@@ -201,7 +201,7 @@ class ScaleLoader:
             CREATE TEMP TABLE scale_kind (code text PRIMARY KEY, service text, lo int, hi int, reserved_pct int,
                                           service_id bigint, content_id bigint, content2_id bigint);
             INSERT INTO scale_kind (code, service, lo, hi, reserved_pct) VALUES {", ".join(kinds)};
-            UPDATE scale_kind k SET service_id = s.id FROM vouchers_service s WHERE s.name = k.service;
+            UPDATE scale_kind k SET service_id = s.id FROM vouchers_service s WHERE s.name = k.service AND s.organiser_id IS NULL;
             UPDATE scale_kind k SET content_id = c.id FROM vouchers_servicecontent c
               WHERE c.service_id = k.service_id AND c.name <> 'Kotihoidon tunti';
             UPDATE scale_kind k SET content2_id = c.id FROM vouchers_servicecontent c

@@ -19,7 +19,7 @@ class _ProviderAndService(ListFilterSet):
 
     def __init__(self, data=None, *args, user, kinds=None, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["palvelu"].queryset = service_choices(kinds)
+        self.filters["palvelu"].queryset = service_choices(kinds, user=user)
         if permissions.is_organiser(user):
             self.filters["palveluntuottaja"].queryset = providers_acted_for(organiser_id=permissions.organiser_id_of(user))
         else:

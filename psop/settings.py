@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "audit",
     "organisations",
     "vouchers",
+    "registers",  # the organiser's registers: services, agreements, price lists (issue 22)
     "reservations",
     "customers",
     "events",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("vouchers.urls")),
     path("", include("organisations.urls")),
+    path("", include("registers.urls")),  # Organisaatio → Palvelut, Sopimukset (issue 22)
     path("", include("reservations.urls")),
     path("", include("events.urls")),
     path("", include("customers.urls")),

@@ -22,7 +22,7 @@ class ReservationFilter(ListFilterSet):
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["palvelu"].queryset = service_choices()
+        self.filters["palvelu"].queryset = service_choices(user=user)
         if permissions.is_organiser(user):
             self.filters["palveluntuottaja"].queryset = providers_acted_for(organiser_id=permissions.organiser_id_of(user))
         else:  # a provider user sees its own reservations only

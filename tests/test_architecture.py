@@ -22,6 +22,8 @@ ALLOWED = {
     "vouchers": {"organisations", "core", "audit"},
     # notifications (issue 13, item 21): made by the services above it where the organiser acts.
     "notifications": {"organisations", "core", "audit"},
+    # The organiser's registers (issue 22): services, agreements and price lists, with their history.
+    "registers": {"vouchers", "organisations", "core", "audit"},
     "reservations": {"notifications", "vouchers", "organisations", "core", "audit"},
     "customers": {"vouchers", "organisations", "core", "audit"},
     "events": {"notifications", "reservations", "vouchers", "organisations", "core", "audit"},
@@ -50,6 +52,8 @@ SLOTS = {
     ("organisations/nav.html", "api:…"),
     # ... and to identification's pages (issue 21): its settings, inviting a user, a user's identities.
     ("organisations/nav.html", "identity:…"),
+    # ... and to the organiser's registers (issue 22): Palvelut and Sopimukset.
+    ("organisations/nav.html", "registers:…"),
     ("organisations/users.html", "identity:…"),
     ("organisations/user_edit.html", "identity:…"),
 }
@@ -222,7 +226,7 @@ def test_the_door_check_catches_reflection_and_private_names(tmp_path, source, p
 TEMPLATE_REFERENCE = re.compile(r"""{%\s*(?:include|extends)\s+["'](?P<template>[^"']+)["']|{%\s*url\s+["'](?P<namespace>\w+):""")
 APP_OF_NAMESPACE = {"vouchers": "vouchers", "organisations": "organisations", "reservations": "reservations",
                     "customers": "customers", "events": "events", "payments": "payments",
-                    "api": "api"}
+                    "api": "api", "registers": "registers"}
 
 
 def _template_references():

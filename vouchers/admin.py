@@ -18,28 +18,57 @@ from vouchers.models import (
 )
 
 
+# The registers (services, contents, agreements, price lists) are the organisers' to keep, on their
+# "Palvelut" and "Sopimukset" pages (registers app), with history. Here the superusers keep the
+# shared services and fix data: filtered by organiser, and nothing in use is deleted (no bulk
+# delete either: deleting an agreement would take its price lists along).
+
+
+class InUseNotDeleted:
+    """A row that ``in_use(obj)`` says is used by others cannot be deleted; no bulk actions."""
+
+    actions = None
+
+    def in_use(self, obj) -> bool:
+        raise NotImplementedError
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or not self.in_use(obj))
+
+
 class ServiceContentInline(admin.TabularInline):
     formfield_overrides = ADMIN_TEXT
     model = ServiceContent
     extra = 0
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a content may be granted or priced; rename it instead
+
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(InUseNotDeleted, admin.ModelAdmin):
     formfield_overrides = ADMIN_TEXT
-    list_display = ["name", "kind"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "organiser"]
+    list_filter = ["kind", "organiser"]
     search_fields = ["name"]
+    list_select_related = ["organiser"]
     inlines = [ServiceContentInline]
+
+    def in_use(self, obj) -> bool:
+        return obj.agreements.exists() or obj.vouchers.exists()
 
 
 @admin.register(ServiceContent)
-class ServiceContentAdmin(admin.ModelAdmin):
+class ServiceContentAdmin(InUseNotDeleted, admin.ModelAdmin):
     formfield_overrides = ADMIN_TEXT
     list_display = ["name", "service", "unit"]
-    list_filter = ["service__kind", "unit"]
+    list_filter = ["service__organiser", "service__kind", "unit"]
     search_fields = ["name", "service__name"]
     list_select_related = ["service"]
+
+    def in_use(self, obj) -> bool:
+        return (VoucherContent.objects.filter(content=obj).exists()
+                or PriceListItem.objects.filter(content=obj).exists())
 
 
 class PriceListInline(admin.TabularInline):
@@ -48,15 +77,21 @@ class PriceListInline(admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ServiceAgreement)
-class ServiceAgreementAdmin(admin.ModelAdmin):
+class ServiceAgreementAdmin(InUseNotDeleted, admin.ModelAdmin):
     list_display = ["provider", "service", "organiser", "valid_from", "valid_to"]
     list_filter = ["organiser", "service__kind", "service"]
     search_fields = ["provider__name", "provider__business_id", "service__name"]
     list_select_related = ["provider", "service", "organiser"]
     date_hierarchy = "valid_from"
     inlines = [PriceListInline]
+
+    def in_use(self, obj) -> bool:
+        return obj.price_lists.exists()
 
 
 # Prices and amounts typed with a decimal comma or point, in every language.
@@ -70,13 +105,16 @@ class PriceListItemInline(admin.TabularInline):
 
 
 @admin.register(PriceList)
-class PriceListAdmin(admin.ModelAdmin):
+class PriceListAdmin(InUseNotDeleted, admin.ModelAdmin):
     formfield_overrides = ADMIN_TEXT
     list_display = ["name", "agreement", "valid_from", "valid_to"]
     list_filter = ["agreement__organiser", "agreement__service"]
     search_fields = ["name", "agreement__provider__name", "agreement__provider__business_id"]
     list_select_related = ["agreement__provider", "agreement__service", "agreement__organiser"]
     inlines = [PriceListItemInline]
+
+    def in_use(self, obj) -> bool:
+        return obj.valid_from <= today()  # the prices of days gone by are history
 
 
 @admin.register(Customer)

@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce, Concat, Least, LPad, Lower, Upper
@@ -112,13 +113,27 @@ class ContentUnit(models.TextChoices):
 
 
 class Service(models.Model):
-    name = models.CharField(_("nimi"), max_length=200, unique=True)
+    """A service. Shared by every organiser (``organiser`` empty: kept by the superusers in the Django
+    admin), or an organiser's own (kept by its admins on the "Palvelut" page). A name is unique among
+    the shared services and within each organiser's own."""
+
+    organiser = models.ForeignKey(
+        Organiser, models.PROTECT, null=True, blank=True, related_name="own_services",
+        verbose_name=_("palvelunjärjestäjä"), help_text=_("Tyhjä: yhteinen kaikille palvelunjärjestäjille."),
+    )
+    name = models.CharField(_("nimi"), max_length=200)
     kind = models.CharField(_("setelilaji"), max_length=32, choices=VoucherKind.choices)
 
     class Meta:
         verbose_name = _("palvelu")
         verbose_name_plural = _("palvelut")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organiser", "name"], nulls_distinct=False, name="service_unique_name_per_organiser",
+                violation_error_message=_("Samanniminen palvelu on jo olemassa."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -168,6 +183,12 @@ class ServiceAgreement(models.Model):
 
     def __str__(self):
         return f"{self.provider} – {self.service} ({self.organiser})"
+
+    def clean(self):
+        # An organiser's own service is agreed on by that organiser only.
+        service = self.service if self.service_id else None
+        if service is not None and service.organiser_id not in (None, self.organiser_id):
+            raise ValidationError({"service": _("Palvelu on toisen palvelunjärjestäjän oma palvelu.")})
 
 
 class PriceList(models.Model):

@@ -120,9 +120,17 @@ def support_contacts(user):
     return organisers.none()
 
 
-def service_choices(kinds=None):
-    """The services a list filters by (of ``kinds`` when given), by name."""
-    services = Service.objects.order_by("name")
+def service_choices(kinds=None, *, user=None):
+    """The services a list filters by (of ``kinds`` when given), by name: the shared ones and, for
+    ``user``, its organiser's own (an organiser user) or those it has an agreement for (a provider
+    user); without a user, the shared ones only."""
+    mine = Q(organiser__isnull=True)
+    if permissions.is_organiser(user):
+        mine |= Q(organiser_id=permissions.organiser_id_of(user))
+    elif permissions.is_provider(user):
+        agreed = ServiceAgreement.objects.filter(provider_id=permissions.provider_id_of(user), service=OuterRef("pk"))
+        mine |= Exists(agreed)
+    services = Service.objects.filter(mine).order_by("name")
     return services.filter(kind__in=kinds) if kinds else services
 
 

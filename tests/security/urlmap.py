@@ -44,7 +44,8 @@ from tests.factories import (
     organiser_user,
     provider_user,
 )
-from vouchers.models import Voucher
+from registers.models import RegisterChange
+from vouchers.models import PriceList, PriceListItem, Service, ServiceAgreement, ServiceContent, Voucher
 
 # Only these parts of the resolver are left out: the Django admin has its own staff check
 # (tested on its own in test_access_matrix) and static files are no views of ours.
@@ -278,6 +279,13 @@ def state() -> tuple:
         list(Authenticator.objects.order_by("pk").values_list("pk", "type", "user_id")),
         list(Provider.objects.order_by("pk").values_list("pk", "strong_auth_only", "support_contact")),
         list(Organiser.objects.order_by("pk").values_list("pk", "strong_auth_only", "support_contact")),
+        # The organiser's registers (registers app): services, contents, agreements, price lists, history.
+        list(Service.objects.order_by("pk").values_list("pk", "organiser_id", "name", "kind")),
+        list(ServiceContent.objects.order_by("pk").values_list("pk", "service_id", "name", "unit")),
+        list(ServiceAgreement.objects.order_by("pk").values_list("pk", "provider_id", "service_id", "valid_from", "valid_to")),
+        list(PriceList.objects.order_by("pk").values_list("pk", "agreement_id", "name", "valid_from", "valid_to")),
+        list(PriceListItem.objects.order_by("pk").values_list("pk", "price_list_id", "content_id", "unit_price")),
+        RegisterChange.objects.count(),
     )
 
 
@@ -598,6 +606,82 @@ def _api_key(v: Victim):
 
     key = ApiKey.objects.filter(provider=v.provider_b).first()
     return key or api_key_create(user=v.provider_b_admin, name="B:n järjestelmä", scopes=["read"])[0]
+
+
+# --- organiser_admin: the organiser's registers (registers app, issue 22) ---------------------------
+# Organiser Y's own service and its content are made on first use (the scene is not changed for them);
+# Y's agreement with B and its price list are those of the victim's reservation.
+
+
+def _own_service(v: Victim) -> Service:
+    """Organiser Y's own service (not a shared one), with one content."""
+    service, _ = Service.objects.get_or_create(organiser=v.organiser_y, name="Y:n oma palvelu",
+                                               defaults={"kind": "service_voucher"})
+    ServiceContent.objects.get_or_create(service=service, name="Y:n oma sisältö", defaults={"unit": "visit"})
+    return service
+
+
+def _own_content(v: Victim) -> ServiceContent:
+    return _own_service(v).contents.get()
+
+
+def _agreement_y(v: Victim) -> ServiceAgreement:
+    return ServiceAgreement.objects.get(organiser=v.organiser_y, provider=v.provider_b, service=v.reservation.voucher.service)
+
+
+def _price_list_y(v: Victim) -> PriceList:
+    return _agreement_y(v).price_lists.get()
+
+
+def _prices_body(v: Victim, price: str) -> dict:
+    return {f"hinta_{v.reservation.voucher_content.content_id}": price}
+
+
+REGISTER_ROUTES: dict[str, Route] = {
+    # The lists and the add forms are the admin's own organiser's: outsiders' lists are their own, and
+    # they post garbage to "Lisää oma palvelu" (a valid body would add a service of their own, as it should).
+    "registers:services": Route(scope="list", entitled="organiser_admin", shows_customer=False),
+    "registers:service_add": Route(scope="list", entitled="organiser_admin", shows_customer=False),
+    "registers:agreements": Route(
+        scope="list", entitled="organiser_admin", shows_customer=False,
+        queries=lambda v: [{}, {"palveluntuottaja": str(v.provider_b.pk)}, {"palvelu": str(_own_service(v).pk)}],
+    ),
+    # An agreement of Y's own service with B: organiser X's admin cannot pick Y's service (the form refuses it).
+    "registers:agreement_add": Route(
+        scope="list", entitled="organiser_admin", shows_customer=False,
+        post=lambda v: {"ytunnus": v.provider_b.business_id, "palvelu": str(_own_service(v).pk),
+                        "alkaa": _day(today()), "paattyy": ""},
+    ),
+    # Y's objects: 404 for everyone but Y's admin.
+    "registers:service": Route(
+        kwargs=lambda v: {"service_id": _own_service(v).pk}, entitled="organiser_admin", shows_customer=False,
+        post=lambda v: {"nimi": "Y:n oma palvelu, uusi nimi"},
+    ),
+    "registers:content_add": Route(
+        kwargs=lambda v: {"service_id": _own_service(v).pk}, entitled="organiser_admin", shows_customer=False,
+        post=lambda v: {"nimi": "Uusi sisältö", "yksikko": "hour"},
+    ),
+    "registers:content_edit": Route(
+        kwargs=lambda v: {"service_id": _own_service(v).pk, "content_id": _own_content(v).pk},
+        entitled="organiser_admin", shows_customer=False,
+        post=lambda v: {"nimi": "Y:n sisältö, uusi nimi", "yksikko": "hour"},
+    ),
+    "registers:agreement": Route(
+        kwargs=lambda v: {"agreement_id": _agreement_y(v).pk}, entitled="organiser_admin", shows_customer=False,
+        post=lambda v: {"alkaa": _day(_agreement_y(v).valid_from), "paattyy": _day(today() + dt.timedelta(days=400))},
+    ),
+    "registers:price_list_add": Route(
+        kwargs=lambda v: {"agreement_id": _agreement_y(v).pk}, entitled="organiser_admin", shows_customer=False,
+        post=lambda v: {"nimi": "Uusi hinnasto", "alkaa": _day(today() + dt.timedelta(days=30)), "paattyy": "",
+                        **_prices_body(v, "30,00")},
+    ),
+    "registers:price_list": Route(
+        kwargs=lambda v: {"price_list_id": _price_list_y(v).pk}, entitled="organiser_admin", shows_customer=False,
+        post=lambda v: {"nimi": _price_list_y(v).name, "alkaa": _day(_price_list_y(v).valid_from), "paattyy": "",
+                        **_prices_body(v, "31,50")},
+    ),
+}
+ROUTES.update(REGISTER_ROUTES)
 
 
 def url_of(url: ProductUrl, victim: Victim) -> str:

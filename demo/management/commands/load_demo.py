@@ -126,7 +126,7 @@ class Command(BaseCommand):
         self.services = {}
         self.contents = {}
         for name, kind, contents in SERVICES:
-            service, _ = Service.objects.get_or_create(name=name, defaults={"kind": kind})
+            service, _ = Service.objects.get_or_create(organiser=None, name=name, defaults={"kind": kind})
             self.services[name] = service
             for content_name, unit, _price in contents:
                 self.contents[content_name], _ = ServiceContent.objects.get_or_create(
