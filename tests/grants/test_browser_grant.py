@@ -20,6 +20,11 @@ PASSWORD = "demo-salasana"
 NEW_HETU = "150345-123N"
 
 
+def no_axe_violations(axe, page, label):
+    found = axe.run(page).response["violations"]
+    assert not found, f"{label}: " + ", ".join(f"{v['id']} ({len(v['nodes'])})" for v in found)
+
+
 def look_up(page, number):
     page.goto("/asiakas/")
     page.get_by_label("Ostovoiman numero").fill(number)
@@ -39,7 +44,7 @@ def change_hours(page, number, hours, reason):
     page.get_by_role("button", name="Tallenna muutos").click()
 
 
-def test_organiser_grants_prints_provider_reserves_organiser_raises_and_cannot_lower_below_used(page, browser_login):
+def test_organiser_grants_prints_provider_reserves_organiser_raises_and_cannot_lower_below_used(page, browser_login, axe):
     call_command("load_demo")
 
     # --- jarjestaja grants a Kotihoito voucher to a new customer ---
@@ -66,12 +71,14 @@ def test_organiser_grants_prints_provider_reserves_organiser_raises_and_cannot_l
     row.get_by_label("Jakso").select_option(label="kuukausi")
     row.get_by_label("Setelin arvo / yksikkö (€)").fill("38,00")
     page.get_by_label("Päätöksen numero").fill("KH-2026-101")
+    no_axe_violations(axe, page, "the decision form")
     page.get_by_role("button", name="Myönnä ostovoima").click()
     number_box = page.locator('[data-figure="number"]')
     number_box.wait_for()
     number = number_box.inner_text().strip()
     assert number.isdigit()
     expect(page.get_by_text(f"Ostovoima {number} myönnetty.")).to_be_visible()
+    no_axe_violations(axe, page, "the granted voucher's page")
 
     page.get_by_role("link", name="Tulosta päätös").first.click()
     letter = page.locator("article.decision-letter")
@@ -80,6 +87,7 @@ def test_organiser_grants_prints_provider_reserves_organiser_raises_and_cannot_l
     for expected in ("Esimerkin hyvinvointialue", "Selma Selaintesti", "Hämeenkatu 1 A 2", "33100 Tampere", number,
                      "KH-2026-101", "Hoiva Esimerkki Oy", "Kotihoidon tunti"):
         assert expected in text, expected
+    no_axe_violations(axe, page, "the decision letter")
     page.emulate_media(media="print")  # the print view: the letter, without tabs and buttons
     expect(page.locator("nav.tabs")).to_be_hidden()
     expect(page.get_by_role("button", name="Tulosta")).to_be_hidden()
@@ -128,4 +136,5 @@ def test_organiser_grants_prints_provider_reserves_organiser_raises_and_cannot_l
     row = page.locator("fieldset.content-row", has_text="Kotihoidon tunti")
     assert row.get_by_label("Määrä (tunti)").input_value() == "5"
     assert page.get_by_label("Perustelu").input_value() == "Tarve väheni"
+    no_axe_violations(axe, page, "the change refused")
     assert reservation.voucher.contents.get().quantity == Decimal("15")
