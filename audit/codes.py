@@ -24,6 +24,10 @@ MESSAGES = {
     "customer_view": _("Asiakkaan tiedot"),
     "audit_search": _("Lokitietojen haku"),
     "customer_search": _("Asiakkaan haku henkilötunnuksella"),
+    # Myöntäminen (issue 22): the decision form, the granted voucher's page and its decision letter.
+    "grant_form": _("Ostovoiman myöntäminen: asiakkaan tiedot"),
+    "voucher_decision": _("Ostovoima %(number)s: myöntö"),
+    "decision_letter": _("Ostovoima %(number)s: palvelusetelipäätös"),
     # Changes
     "reservation_created": _("Palveluvaraus %(number)s: %(content)s, %(provider)s"),
     "reservation_created_on_behalf": _("Palveluvaraus %(number)s: %(content)s, %(provider)s (palveluntuottajan puolesta)"),

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from core.dates import today
 from grants.models import VoucherChange
-from vouchers.models import PriceListItem, Service, ServiceAgreement, Voucher
+from vouchers.models import PriceListItem, Service, ServiceAgreement, Voucher, VoucherKind
 from vouchers.selectors import priced_on_q
 
 
@@ -39,9 +39,12 @@ class LetterPrice:
 def letter_prices(voucher: Voucher, *, day: dt.date | None = None) -> list[LetterPrice]:
     """The organiser's approved providers of the voucher's service with their price for each of its
     contents on ``day`` (the validity's start, or today if later), and the customer's estimated own
-    share per unit: the price less the voucher's value per unit (never below zero). One query."""
+    share per unit: the price less the voucher's value per unit (never below zero); none on a
+    purchased service, which the organiser pays in full (DESIGN.md flow 5). One query (the
+    voucher's contents, if not prefetched, one more)."""
     day = day or max(voucher.valid_from, today())
     values = {row.content_id: row.unit_value for row in voucher.contents.all()}
+    paid_in_full = voucher.service.kind == VoucherKind.PURCHASED_SERVICE
     items = (
         PriceListItem.objects.filter(
             priced_on_q(day, path="price_list__"), content_id__in=list(values),
@@ -54,7 +57,10 @@ def letter_prices(voucher: Voucher, *, day: dt.date | None = None) -> list[Lette
     rows = []
     for item in items:
         value = values.get(item.content_id)
-        share = max(item.unit_price - value, Decimal("0.00")) if value is not None else None
+        if paid_in_full:
+            value, share = item.unit_price, Decimal("0.00")
+        else:
+            share = max(item.unit_price - value, Decimal("0.00")) if value is not None else None
         rows.append(LetterPrice(provider=item.price_list.agreement.provider.name, content=item.content.name,
                                 unit=item.content.get_unit_display(), price=item.unit_price, voucher_value=value,
                                 own_share=share))

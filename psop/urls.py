@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("reservations.urls")),
     path("", include("events.urls")),
     path("", include("customers.urls")),
+    path("", include("grants.urls")),  # Myöntäminen (issue 22): granting, the decision letter, changing, closing
     path("", include("payments.urls")),
     path("", include("notifications.urls")),
     path("", include("events.help")),  # Ohje: a help page per tab and the glossary (issue 13, item 19)

@@ -279,3 +279,16 @@
     });
   });
 })();
+
+/* "Tulosta" on a printable page (the decision letter): the browser's print dialog, with the print
+ * styles of psop.css. Without JavaScript the browser's own Print does the same. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+})();

@@ -43,6 +43,8 @@ ALLOWED["psop"] = {"core"}
 SLOTS = {
     ("vouchers/_voucher_card.html", "reservations/_voucher_reservation.html"),
     ("vouchers/_voucher_card.html", "customers/_voucher_customership.html"),
+    # The decision's actions ("Tulosta päätös", "Muuta myöntöä", "Sulje ostovoima") and Muutoshistoria (issue 22).
+    ("vouchers/_voucher_card.html", "grants/_voucher_grant.html"),
     # The customership forms (transfer, end) show the customership's end as the card does.
     ("vouchers/action.html", "customers/_customership_end.html"),
     ("reservations/_reservation_details.html", "events/_reservation_actions.html"),
@@ -226,7 +228,7 @@ def test_the_door_check_catches_reflection_and_private_names(tmp_path, source, p
 TEMPLATE_REFERENCE = re.compile(r"""{%\s*(?:include|extends)\s+["'](?P<template>[^"']+)["']|{%\s*url\s+["'](?P<namespace>\w+):""")
 APP_OF_NAMESPACE = {"vouchers": "vouchers", "organisations": "organisations", "reservations": "reservations",
                     "customers": "customers", "events": "events", "payments": "payments",
-                    "api": "api", "registers": "registers"}
+                    "api": "api", "registers": "registers", "grants": "grants"}
 
 
 def _template_references():

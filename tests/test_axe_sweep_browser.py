@@ -134,6 +134,9 @@ def pages_of(username, run) -> list[str]:
         pages += ["/ostovoimat/1001/palveluvaraus/", "/ostovoimat/2001/asiakkuus/"]
     if not provider:
         pages += [f"/asiakkaat/{customer_id}/", "/tapahtumat/tarkastettavat/", "/maksatus/", f"/maksatus/{run.pk}/"]
+        # Myöntäminen (issue 22): the search, a new customer, a voucher's decision page, letter, change and close.
+        pages += ["/myontaminen/", "/myontaminen/uusi-asiakas/", "/ostovoimat/1001/myonto/", "/ostovoimat/1001/paatos/",
+                  "/ostovoimat/1001/muutos/", "/ostovoimat/1001/sulkeminen/"]
     if provider:
         pages += ["/ilmoitukset/"]
     if username == "jarjestaja-paakayttaja":
@@ -172,6 +175,12 @@ def forms_of(username, reservation_id) -> list[tuple]:
         forms += [
             ("/ostovoimat/1001/palveluvaraus/", "form.reservation-form", "Tee palveluvaraus", None),
             ("/ostovoimat/2001/asiakkuus/", "#lookup-result form[method=post]", "Luo asiakkuus", None),
+        ]
+    if username in ("jarjestaja", "jarjestaja-paakayttaja"):
+        forms += [
+            ("/myontaminen/", "main form.lookup-form", "Myönnä ostovoima", None),
+            ("/myontaminen/uusi-asiakas/", "#new-customer-form", "Uusi asiakas", None),
+            ("/ostovoimat/1001/muutos/", "main form[method=post]", "Muuta myöntöä", None),
         ]
     if username == "jarjestaja-paakayttaja":
         forms += [("/loki/", "main form.search-form", "Lokitiedot", bad_date)]

@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import today
-from core.forms import FinnishDateField
 from vouchers.validators import VOUCHER_NUMBER_MAX_LENGTH, validate_voucher_number
 
 
@@ -26,18 +24,3 @@ class VoucherNumberForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": VOUCHER_NUMBER_MAX_LENGTH}
         ),
     )
-
-
-class VoucherCloseForm(forms.Form):
-    suljettu = FinnishDateField(
-        label=_("Sulkemispäivä"),
-        help_text=_("Ostovoiman viimeinen voimassaolopäivä. Sulkeminen päättää myös asiakkuuden ja palveluvarauksen."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["suljettu"].initial = today
-
-    def service_kwargs(self) -> dict:
-        """The cleaned data under the names ``voucher_close`` takes."""
-        return {"closed_on": self.cleaned_data["suljettu"]}

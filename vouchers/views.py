@@ -1,21 +1,16 @@
-"""The "Asiakas" tab: looking a voucher up by its number, and closing a voucher; the customer page
-(organiser users) and the audit log's search of the organiser's rows (its admins)."""
+"""The "Asiakas" tab: looking a voucher up by its number; the customer page (organiser users) and
+the audit log's search of the organiser's rows (its admins). Closing a voucher is a decision of its
+organiser: grants.views.close ("Sulje ostovoima", with a reason), over vouchers.services.voucher_close."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import audit_read
 from audit.views import PAGE_SIZE, audit_log_page
-from core.dates import format_day
 from core.htmx import render_page
 from organisations import permissions
-from vouchers import services
-from vouchers.actions import run_action
-from vouchers.forms import VoucherCloseForm, VoucherNumberForm
+from vouchers.forms import VoucherNumberForm
 from vouchers.selectors import (
     audit_entries_for_organiser_admin,
     customer_ids_matching,
@@ -54,25 +49,6 @@ def voucher_lookup_view(request):
         "searched": searched,
     }
     return render_page(request, "vouchers/customer_tab.html", context, target="lookup-result", partial="result")
-
-
-@require_http_methods(["GET", "POST"])
-@permissions.member_required
-def voucher_close(request, number):
-    """"Sulje ostovoima" (organiser staff, any kind of voucher): its reservation and customership
-    end on the closing day too, derived from the one date written."""
-    voucher = organiser_vouchers(request.user).select_related("organiser").filter(number=number).first()
-    if voucher is None or not permissions.can_close_voucher(request.user, voucher):
-        raise Http404
-    form = VoucherCloseForm(request.POST or None)
-    page = {"title": gettext_lazy("Sulje ostovoima"), "submit": _("Sulje ostovoima"),
-            "intro": _("Ostovoiman sulkeminen päättää sen asiakkuuden ja palveluvarauksen sulkemispäivänä.")}
-    return run_action(
-        request, voucher=voucher, form=form, what="suljettu", page=page,
-        perform=lambda form: services.voucher_close(
-            user=request.user, voucher=voucher, request=request, **form.service_kwargs()),
-        message=lambda closed: _("Ostovoima suljettu %(day)s.") % {"day": format_day(closed.closed_on)},
-    )
 
 
 @require_GET

@@ -312,9 +312,9 @@ def test_customership_end_view__anonymous__sent_to_login(client, current):
 
 
 def test_voucher_close_view__organiser__closes_and_the_card_shows_it_closed(client, login, voucher, current):
-    url = reverse("vouchers:close", args=[voucher.number])
+    url = reverse("grants:close", args=[voucher.number])
 
-    response = login(organiser_user(voucher.organiser)).post(url, {"suljettu": today().isoformat()}, **HTMX)
+    response = login(organiser_user(voucher.organiser)).post(url, {"suljettu": today().isoformat(), "syy": "need_ended"}, **HTMX)
 
     html = response.content.decode()
     voucher.refresh_from_db()
@@ -326,14 +326,14 @@ def test_voucher_close_view__organiser__closes_and_the_card_shows_it_closed(clie
 @pytest.mark.parametrize("who", ["provider", "other_organiser"])
 def test_voucher_close_view__not_its_organiser__404(client, login, voucher, current, who):
     user = provider_user(current.provider) if who == "provider" else organiser_user()
-    url = reverse("vouchers:close", args=[voucher.number])
+    url = reverse("grants:close", args=[voucher.number])
 
-    assert login(user).post(url, {"suljettu": today().isoformat()}).status_code == 404
+    assert login(user).post(url, {"suljettu": today().isoformat(), "syy": "need_ended"}).status_code == 404
     voucher.refresh_from_db()
     assert voucher.closed_on is None
 
 
 def test_voucher_close_view__wrong_method__405(client, login, voucher):
-    url = reverse("vouchers:close", args=[voucher.number])
+    url = reverse("grants:close", args=[voucher.number])
 
     assert login(organiser_user(voucher.organiser)).delete(url).status_code == 405

@@ -215,7 +215,7 @@ def test_bad_input__nul_byte_in_the_search__no_500(client, victim, name):
     _try(client, "GET", reverse(name), {"haku": "Salainen\x00"})
 
 
-@pytest.mark.parametrize("name", ["reservations:create", "customers:create", "vouchers:close"])
+@pytest.mark.parametrize("name", ["reservations:create", "customers:create", "grants:close"])
 def test_bad_input__nul_byte_in_the_voucher_number_of_the_url__no_500(client, victim, name):
     route = ROUTES[name]
     client.force_login(victim.entitled(route.entitled))

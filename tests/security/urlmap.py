@@ -23,6 +23,7 @@ from core.dates import today
 from customers.models import Customership
 from demo.identifiers import make_henkilotunnus
 from events.models import Event, EventChange, EventStatus
+from grants.models import VoucherChange
 from notifications.models import Notification
 from identity.models import Invitation
 from organisations.models import Membership, Office, Organiser, Provider, ProviderUnit
@@ -45,7 +46,9 @@ from tests.factories import (
     provider_user,
 )
 from registers.models import RegisterChange
-from vouchers.models import PriceList, PriceListItem, Service, ServiceAgreement, ServiceContent, Voucher
+from vouchers.models import (
+    Customer, PriceList, PriceListItem, Service, ServiceAgreement, ServiceContent, Voucher, VoucherContent,
+)
 
 # Only these parts of the resolver are left out: the Django admin has its own staff check
 # (tested on its own in test_access_matrix) and static files are no views of ours.
@@ -262,6 +265,11 @@ def state() -> tuple:
         list(Event.objects.order_by("pk").values_list("pk", "status", "quantity", "date", "review_reason", "total")),
         list(Customership.objects.order_by("pk").values_list("pk", "provider_id", "office_id", "end_date", "locked_until")),
         list(Voucher.objects.order_by("pk").values_list("pk", "closed_on")),
+        # Myöntäminen (issue 22): what a decision grants, its changes, and the people it is granted to.
+        list(Voucher.objects.order_by("pk").values_list("pk", "valid_from", "valid_to")),
+        list(VoucherContent.objects.order_by("pk").values_list("pk", "quantity", "amount", "unit_value", "period")),
+        VoucherChange.objects.count(),
+        Customer.objects.count(),
         EventChange.objects.count(),
         list(PaymentRun.objects.order_by("pk").values_list("pk", "status", "progress", "approved_at")),
         # The "Organisaatio" pages: users, roles, units and offices.
@@ -524,12 +532,6 @@ ROUTES: dict[str, Route] = {
         },
         hx_target=lambda v: "lookup-result",
     ),
-    "vouchers:close": Route(
-        kwargs=lambda v: {"number": v.capitation.number},
-        entitled="organiser",
-        post=lambda v: {"suljettu": _day(today())},
-        hx_target=lambda v: "lookup-result",
-    ),
     "customers:transfer": Route(
         kwargs=lambda v: {"pk": v.customership.pk},
         entitled="organiser",
@@ -598,6 +600,61 @@ ROUTES: dict[str, Route] = {
         }.items()
     },
 }
+
+
+# --- Myöntäminen (issue 22, grants/urls.py): the organiser's staff grant, change and close ----------------
+# Any organiser's staff may search a person by henkilötunnus and add a person (organiser X's staff too: the
+# register is shared, a person is found by name only); the matrix posts the henkilötunnus of nobody to the
+# search, and garbage to "Lisää asiakas" (a valid body would add X's own new customer, as it should). The
+# decision form takes the customer as a token signed for Y's staff: replayed by anyone else it is refused.
+# A voucher's page, letter, change and close are Y's own (object scope: 404 to everyone else).
+
+
+def _customer_token(v: Victim) -> str:
+    from grants.views import customer_token
+
+    return customer_token(v.organiser_y_staff, v.customer)
+
+
+def _grant_body(v: Victim) -> dict:
+    row = v.fresh_voucher.contents.first()
+    return {
+        "asiakas": _customer_token(v), "palvelu": str(v.fresh_voucher.service_id),
+        "voimassa_alkaen": _day(today()), "voimassa_asti": _day(today() + dt.timedelta(days=90)),
+        "paatoksen_numero": "MATRIISI-1", "paatoksen_paivamaara": _day(today()),
+        f"maara_{row.content_id}": "5", f"jakso_{row.content_id}": "month", f"arvo_{row.content_id}": "20,00",
+    }
+
+
+def _change_body(v: Victim) -> dict:
+    voucher = v.fresh_voucher
+    row = voucher.contents.first()
+    return {
+        "voimassa_alkaen": _day(voucher.valid_from), "voimassa_asti": _day(voucher.valid_to),
+        f"maara_{row.content_id}": "12", f"jakso_{row.content_id}": row.period, f"arvo_{row.content_id}": "15,00",
+        "perustelu": "Tarve kasvoi",
+    }
+
+
+ROUTES.update({
+    "grants:start": Route(scope="list", entitled="organiser", shows_customer=False,
+                          post=lambda v: {"henkilotunnus": make_henkilotunnus(dt.date(1950, 5, 5), 123)},
+                          post_writes=False),
+    "grants:customer_new": Route(scope="list", entitled="organiser", shows_customer=False),
+    "grants:grant": Route(scope="list", entitled="organiser",
+                          queries=lambda v: [{"asiakas": _customer_token(v), "palvelu": str(v.fresh_voucher.service_id)}],
+                          post=_grant_body),
+    "grants:voucher": Route(kwargs=lambda v: {"number": v.fresh_voucher.number}, entitled="organiser"),
+    "grants:letter": Route(kwargs=lambda v: {"number": v.fresh_voucher.number}, entitled="organiser"),
+    "grants:change": Route(kwargs=lambda v: {"number": v.fresh_voucher.number}, entitled="organiser",
+                           post=_change_body),
+    "grants:close": Route(
+        kwargs=lambda v: {"number": v.capitation.number},
+        entitled="organiser",
+        post=lambda v: {"suljettu": _day(today()), "syy": "need_ended"},
+        hx_target=lambda v: "lookup-result",
+    ),
+})
 
 
 def _api_key(v: Victim):

@@ -47,6 +47,7 @@ def test_organiser_closes_a_capitation_voucher__card_shows_the_closing_day_and_n
 
     result.get_by_role("link", name="Sulje ostovoima").click()
     page.get_by_label("Sulkemispäivä").fill(today().isoformat())
+    page.get_by_label("Sulkemisen syy").select_option(label="Palvelun tarve on päättynyt")
     page.get_by_role("button", name="Sulje ostovoima").click()
     result.get_by_text("Ostovoima suljettu").first.wait_for()
 

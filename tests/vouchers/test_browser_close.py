@@ -17,6 +17,7 @@ def close_from_the_card(page, number):
     result.get_by_text(f"Ostovoima {number}").first.wait_for()
     result.get_by_role("link", name="Sulje ostovoima").click()
     page.get_by_label("Sulkemispäivä").fill(today().isoformat())
+    page.get_by_label("Sulkemisen syy").select_option(label="Palvelun tarve on päättynyt")
     page.get_by_role("button", name="Sulje ostovoima").click()
     result.get_by_text("Ostovoima suljettu").wait_for()
     return result

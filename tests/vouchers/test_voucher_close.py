@@ -33,7 +33,7 @@ def test_voucher_card__organiser_of_the_voucher__offers_sulje_ostovoima_for_ever
     html = card(login(scene.organiser_user), scene.voucher)
 
     assert "Sulje ostovoima" in html
-    assert reverse("vouchers:close", args=[scene.voucher.number]) in html
+    assert reverse("grants:close", args=[scene.voucher.number]) in html
 
 
 @pytest.mark.parametrize("kind", [VoucherKind.SERVICE_VOUCHER, VoucherKind.PURCHASED_SERVICE])
@@ -50,10 +50,10 @@ def test_voucher_close_view__service_or_purchased_voucher__closed_and_its_reserv
     scene = reservable_voucher(kind=kind)
     reservation = ReservationFactory(voucher=scene.voucher, voucher_content=scene.contents[0], provider=scene.provider)
     client = login(scene.organiser_user)
-    url = reverse("vouchers:close", args=[scene.voucher.number])
+    url = reverse("grants:close", args=[scene.voucher.number])
     assert "Sulkemispäivä" in client.get(url, **FRAGMENT).content.decode()
 
-    response = client.post(url, {"suljettu": today().isoformat()}, **FRAGMENT)
+    response = client.post(url, {"suljettu": today().isoformat(), "syy": "need_ended"}, **FRAGMENT)
 
     html = response.content.decode()
     assert response.status_code == 200 and "Ostovoima suljettu" in html and "badge-closed" in html
@@ -69,19 +69,19 @@ def test_voucher_close_view__service_or_purchased_voucher__closed_and_its_reserv
 
 def test_voucher_close_view__plain_post__redirects_to_the_card(login):
     scene = reservable_voucher(kind=VoucherKind.PURCHASED_SERVICE)
-    url = reverse("vouchers:close", args=[scene.voucher.number])
+    url = reverse("grants:close", args=[scene.voucher.number])
 
-    response = login(scene.organiser_user).post(url, {"suljettu": today().isoformat()})
+    response = login(scene.organiser_user).post(url, {"suljettu": today().isoformat(), "syy": "need_ended"})
 
     assert response.status_code == 302 and response["Location"].endswith(f"?numero={scene.voucher.number}")
 
 
 def test_voucher_close_view__date_outside_validity__finnish_error_and_nothing_written(login):
     scene = reservable_voucher(kind=VoucherKind.SERVICE_VOUCHER)
-    url = reverse("vouchers:close", args=[scene.voucher.number])
+    url = reverse("grants:close", args=[scene.voucher.number])
     too_late = (scene.voucher.valid_to + dt.timedelta(days=1)).isoformat()
 
-    html = login(scene.organiser_user).post(url, {"suljettu": too_late}, **FRAGMENT).content.decode()
+    html = login(scene.organiser_user).post(url, {"suljettu": too_late, "syy": "need_ended"}, **FRAGMENT).content.decode()
 
     assert "Sulkemispäivän on oltava ostovoiman voimassaoloaikana" in html
     assert Voucher.objects.get(pk=scene.voucher.pk).closed_on is None
@@ -94,7 +94,7 @@ def test_voucher_close__purchased_service__not_its_organiser__refused_and_404(lo
 
     with pytest.raises(DomainError) as refused:
         voucher_close(user=user, voucher=scene.voucher, closed_on=today())
-    response = login(user).post(reverse("vouchers:close", args=[scene.voucher.number]), {"suljettu": today().isoformat()})
+    response = login(user).post(reverse("grants:close", args=[scene.voucher.number]), {"suljettu": today().isoformat(), "syy": "need_ended"})
 
     assert refused.value.code == "not_allowed"
     assert response.status_code == 404
@@ -105,6 +105,6 @@ def test_voucher_close__recorder_of_the_provider__404(login):
     scene = reservable_voucher(kind=VoucherKind.SERVICE_VOUCHER)
     recorder = provider_user(scene.provider, role="recorder")
 
-    response = login(recorder).get(reverse("vouchers:close", args=[scene.voucher.number]))
+    response = login(recorder).get(reverse("grants:close", args=[scene.voucher.number]))
 
     assert response.status_code == 404
