@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from api.schemas_grants import CustomerIn, GrantedIn, GrantIn
@@ -180,10 +180,13 @@ def grant_many(request, decisions: list[GrantIn]) -> list[dict]:
 
 # --- the organiser's vouchers ------------------------------------------------------------------------
 
+def _contents():
+    return Prefetch("contents", queryset=VoucherContent.objects.select_related("content").order_by("content__name"))
+
+
 def own_vouchers(user):
     """The key's organiser's vouchers with what their answer shows (one query for the contents)."""
-    contents = VoucherContent.objects.select_related("content").order_by("content__name")
-    return organiser_vouchers(user).prefetch_related(Prefetch("contents", queryset=contents))
+    return organiser_vouchers(user).select_related("organiser").prefetch_related(_contents())
 
 
 def own_voucher(user, *, number: str | None = None, decision_id: str | None = None) -> Voucher:
@@ -201,6 +204,14 @@ def shown(request, voucher: Voucher, *, log_read: bool = True) -> Voucher:
     voucher = own_voucher(request.user, number=voucher.number)
     if log_read:
         audit_read(request=request, code="voucher_lookup", vouchers=[voucher], number=voucher.number)
+    return voucher
+
+
+def shown_granted(request, voucher: Voucher) -> Voucher:
+    """A voucher just granted, as the answer shows it: its customer and service are in hand, its
+    organiser is the key's; only its contents are read (one query). The customer's search is logged."""
+    voucher.organiser = permissions.membership_of(request.user).organiser
+    prefetch_related_objects([voucher], _contents())
     return voucher
 
 

@@ -95,7 +95,9 @@ def voucher_grant(request, payload: GrantIn, idempotency_key: IdempotencyKey = N
     service by ``service_id`` or ``service`` (its name) among those the organiser has agreements for.
     201 with the new voucher; the same ``decision_id`` again: 200 with the voucher it made, unchanged."""
     voucher, created = granting.grant(request, payload)
-    return (201 if created else 200), granted_body(granting.shown(request, voucher, log_read=not created))
+    if created:
+        return 201, granted_body(granting.shown_granted(request, voucher))
+    return 200, granted_body(granting.shown(request, voucher))
 
 
 @router.post("/bulk", response=answers({200: GrantBulkOut}, post=True),
