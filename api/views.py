@@ -21,7 +21,8 @@ def _is_organiser(request) -> bool:
 
 
 def _keys_page(request, *, form=None, secret="", created=None, notice="", status=200):
-    context = {"tab": "organisation", "keys": keys_for_admin(request.user), "form": form or ApiKeyForm(organiser=_is_organiser(request)),
+    context = {"tab": "organisation", "keys": keys_for_admin(request.user),
+               "form": form or ApiKeyForm(organiser=_is_organiser(request)),
                "secret": secret, "created": created, "notice": notice,
                "api_base": request.build_absolute_uri("/api/v1/")}
     return render_page(request, "api/keys.html", context, status=status)

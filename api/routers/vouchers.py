@@ -86,7 +86,8 @@ def not_found() -> DomainError:
 
 # The routes with a fixed path come before "/{number}", which would take "bulk" for a number.
 
-@router.post("", response=answers({201: GrantedVoucherOut, 200: GrantedVoucherOut}, post=True),
+# Each answers 404 as well: a provider's key finds none of them (api.auth.needs).
+@router.post("", response=answers({201: GrantedVoucherOut, 200: GrantedVoucherOut}, post=True, not_found=True),
              summary="Myönnä ostovoima päätöksellä (sama decision_id: sama ostovoima)")
 @needs("grants")
 @idempotent
@@ -100,7 +101,7 @@ def voucher_grant(request, payload: GrantIn, idempotency_key: IdempotencyKey = N
     return 200, granted_body(granting.shown(request, voucher))
 
 
-@router.post("/bulk", response=answers({200: GrantBulkOut}, post=True),
+@router.post("/bulk", response=answers({200: GrantBulkOut}, post=True, not_found=True),
              summary="Myönnä enintään 1 000 päätöstä; tulos riveittäin")
 @needs("grants")
 @idempotent

@@ -15,9 +15,12 @@ ALL_SCOPES = list(Scope.values)
 
 @pytest.fixture
 def victim(db):
+    return with_grants(build_victim())
+
+
+def with_grants(victim):
     """The security suite's victim, and for granting: a service only organiser Y grants (with B,
     priced; organiser X has no agreement for it) and a decision id on Y's fresh voucher."""
-    victim = build_victim()
     service = ServiceFactory(name="Y:n oma kotihoito", kind=VoucherKind.SERVICE_VOUCHER)
     content = ServiceContentFactory(service=service, name="Kotihoidon tunti", unit=ContentUnit.HOUR)
     agreement = ServiceAgreementFactory(organiser=victim.organiser_y, provider=victim.provider_b, service=service)
