@@ -8,6 +8,7 @@ that cannot be granted reads nobody, and a decision already granted answers its 
 new search. The customer's search is logged outside the decision's own transaction (a refused
 decision keeps the log row of the search it made); creating the customer and granting are one."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -148,7 +149,8 @@ def grant(request, decision: GrantIn, known: Known | None = None) -> tuple[Vouch
         henkilotunnus = henkilotunnus_of(decision.customer.henkilotunnus)
         customer = customer_find(user=user, henkilotunnus=henkilotunnus, request=request)
         new = _new_customer(decision.customer, henkilotunnus) if customer is None else None
-        with transaction.atomic():
+        # A new customer and the voucher are one: a refused decision leaves no customer behind.
+        with transaction.atomic() if new is not None else nullcontext():
             if new is not None:
                 customer = customer_create(user=user, person=new, request=request)
             voucher, created = voucher_grant(

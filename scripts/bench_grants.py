@@ -8,7 +8,7 @@ rows, and the answer.
 
 It makes its own organiser, provider, service, agreement and price list, an organiser admin and
 an API key with the scope "grants"; ``--existing`` of the persons are customers already (found,
-not made). By default everything runs in one transaction that is rolled back, so the database is
+not made). One decision is sent first, untimed, to warm the process up (imports, the URLconf). By default everything runs in one transaction that is rolled back, so the database is
 left as it was, and each decision is a savepoint of it (as with an Idempotency-Key, where the whole
 request is one transaction). ``--commit`` sends the request outside a transaction, so that each
 decision commits on its own as a request without Idempotency-Key does; what it made stays in the
@@ -76,7 +76,8 @@ def make_data(decisions: int, existing: int) -> tuple[str, list[dict]]:
                                        PriceListItem(price_list=price_list, content=visits, unit_price=Decimal("21.50"))])
     _key, secret = api_key_create(user=admin, name=f"Bench-asiakastietojärjestelmä {tag}", scopes=["grants"])
     born = dt.date(1901, 1, 1) + dt.timedelta(days=tag % 300)  # births no other data uses
-    people = [make_henkilotunnus(born + dt.timedelta(days=i // 100), 900 + i % 100) for i in range(decisions)]
+    # One more than asked: the last is the warm-up's.
+    people = [make_henkilotunnus(born + dt.timedelta(days=i // 100), 900 + i % 100) for i in range(decisions + 1)]
     Customer.objects.bulk_create(
         Customer(first_name="Testi", last_name=f"Vanha{i}", municipality="Tampere", henkilotunnus=people[i])
         for i in range(existing)
@@ -97,7 +98,14 @@ def make_data(decisions: int, existing: int) -> tuple[str, list[dict]]:
     return secret, rows
 
 
+def warm_up(secret: str, row: dict) -> None:
+    """One decision first, not timed: the first request imports the URLconf, the API and its schemas."""
+    Client(SERVER_NAME="localhost").post("/api/v1/vouchers/bulk", json.dumps({"decisions": [row]}),
+                                         content_type="application/json", headers={"Authorization": f"Bearer {secret}"})
+
+
 def post_bulk(secret: str, rows: list[dict], *, idempotency_key: bool):
+    warm_up(secret, rows.pop())
     headers = {"Authorization": f"Bearer {secret}"}
     if idempotency_key:
         headers["Idempotency-Key"] = f"bench-{random.randint(0, 10**9)}"
@@ -107,7 +115,23 @@ def post_bulk(secret: str, rows: list[dict], *, idempotency_key: bool):
     start, cpu = time.perf_counter(), time.process_time()
     response = client.post("/api/v1/vouchers/bulk", body, content_type="application/json", headers=headers)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return response, len(body), seconds, cpu, len(connection.queries) - queries
+    kinds = {}
+    for query in connection.queries[queries:]:
+        words = query["sql"].split()
+        kind = " ".join(words[:2] if words[0] != "SELECT" else ["SELECT … FROM", _table(query["sql"])])
+        count, spent = kinds.get(kind, (0, 0.0))
+        kinds[kind] = (count + 1, spent + float(query["time"]))
+    slowest = sorted(kinds.items(), key=lambda item: -item[1][1])
+    return response, len(body), seconds, cpu, len(connection.queries) - queries, slowest
+
+
+def _table(sql: str) -> str:
+    after = sql.split(" FROM ", 1)
+    return after[1].split()[0] if len(after) > 1 else sql[:40]
+
+
+def _made(rows) -> int:
+    return Voucher.objects.filter(decision_id__in=[row["decision_id"] for row in rows]).count()
 
 
 def main() -> None:
@@ -130,13 +154,13 @@ def main() -> None:
             with transaction.atomic():
                 secret, rows = make_data(args.decisions, min(args.existing, args.decisions))
                 result = post_bulk(secret, rows, idempotency_key=args.idempotency_key)
-                made = Voucher.objects.filter(decision_id__startswith=rows[0]["decision_id"].rsplit("-", 1)[0]).count()
+                made = _made(rows)
                 raise Rollback
     except Rollback:
         pass
     else:
-        made = Voucher.objects.filter(decision_id__startswith=rows[0]["decision_id"].rsplit("-", 1)[0]).count()
-    response, size, seconds, cpu, queries = result
+        made = _made(rows)
+    response, size, seconds, cpu, queries, slowest = result
     answer = response.json()
     how = "committed one by one" if args.commit and not args.idempotency_key else (
         "one transaction, committed" if args.commit else "one transaction, rolled back")
@@ -147,6 +171,9 @@ def main() -> None:
     print(f"  wall {seconds:.2f} s, CPU of this process {cpu:.2f} s, {queries} queries "
           f"({queries / max(args.decisions, 1):.1f} a decision), {args.decisions / seconds:.0f} decisions/s")
     print(f"  load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
+    print("  where the database's time went (the statements' kinds, summed):")
+    for kind, (count, spent) in slowest[:6]:
+        print(f"    {spent:6.2f} s  {count:6d}x  {kind}")
     errors = [row for row in answer.get("results", []) if row["status"] == "error"][:3]
     if errors:
         print(f"  first errors: {errors}")
