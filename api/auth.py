@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from api import services
+from api.models import ORGANISER_ONLY
 from core.errors import DomainError, ErrorCode
 from organisations import permissions
 
@@ -26,11 +27,15 @@ class ApiKeyAuth(HttpBearer):
 
 
 def needs(scope: str):
-    """The operation needs this scope of the key (``permissions.key_has_scope``; else 403 ``scope_missing``)."""
+    """The operation needs this scope of the key (``permissions.key_has_scope``; else 403 ``scope_missing``).
+    An organiser-only scope's operations (``api.models.ORGANISER_ONLY``) do not exist for a provider's
+    key: 404, as an address that does not exist, whatever its scopes (the one 403/404 policy)."""
 
     def decorator(func):
         @wraps(func)
         def wrapper(request, *args, **kwargs):
+            if scope in ORGANISER_ONLY and not permissions.is_organiser(request.user):
+                raise DomainError(ErrorCode.NOT_FOUND, _("Osoitetta ei ole."))
             if not permissions.key_has_scope(request.api_key, scope):
                 raise DomainError(ErrorCode.SCOPE_MISSING, _("API-avaimella ei ole tähän tarvittavaa oikeutta."))
             return func(request, *args, **kwargs)

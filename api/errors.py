@@ -55,6 +55,10 @@ def _validation_message(error: dict) -> str:
         return _("Tiedossa on merkkejä, joita ei voi tallentaa.")
     if kind in ("literal_error", "enum"):
         return _("Valitse sallittu arvo.")
+    if kind == "greater_than":
+        return _("Anna nollaa suurempi luku.")
+    if kind == "extra_forbidden":
+        return _("Tuntematon tieto.")
     if kind == "json_invalid":
         return _("Pyynnön runko ei ole kelvollista JSONia.")
     return _("Virheellinen tieto.")

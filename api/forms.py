@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from api.models import ApiKey, Scope
+from api.models import ApiKey, Scope, scopes_for
 from core.forms import TextField
 
 
@@ -17,6 +17,11 @@ class ApiKeyForm(forms.Form):
         label=_("Oikeudet"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Valitse vähintään yksi oikeus."), "invalid_choice": _("Tuntematon oikeus.")},
     )
+
+    def __init__(self, *args, organiser: bool = True, **kwargs):
+        """``organiser``: the form is an organiser's (a provider's key is offered no organiser-only scope)."""
+        super().__init__(*args, **kwargs)
+        self.fields["oikeudet"].choices = scopes_for(organiser=organiser)
 
     def service_kwargs(self) -> dict:
         return {"name": self.cleaned_data["nimi"], "scopes": self.cleaned_data["oikeudet"]}

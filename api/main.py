@@ -82,10 +82,11 @@ def _http_error(request, error):
     return api.create_response(request, body, status=error.status_code)
 
 
-from api.routers import customerships, events, payments, reservations, vouchers  # noqa: E402
+from api.routers import customers, customerships, events, payments, reservations, vouchers  # noqa: E402
 
 api.add_router("/vouchers", vouchers.router)
 api.add_router("/reservations", reservations.router)
 api.add_router("/events", events.router)
 api.add_router("/customerships", customerships.router)
 api.add_router("/payments", payments.router)
+api.add_router("/customers", customers.router)

@@ -17,6 +17,18 @@ class Scope(models.TextChoices):
     RESERVE = "reserve", _("Palveluvaraukset ja asiakkuudet")
     EVENTS = "events", _("Tapahtumien kirjaus")
     PAYMENTS = "payments", _("Maksatukset")
+    GRANTS = "grants", _("Ostovoimien myöntäminen, muuttaminen ja sulkeminen (palvelunjärjestäjä)")
+
+
+# Scopes only an organiser's key may hold: a provider's key is refused them when made or rescoped
+# (api.services), by the database (``apikey_organiser_only_scopes``), and the operations that need
+# one do not exist for a provider's key (api.auth.needs: 404).
+ORGANISER_ONLY = frozenset({Scope.GRANTS})
+
+
+def scopes_for(*, organiser: bool) -> list[tuple[str, str]]:
+    """The scopes an organisation of this kind may give its keys, as (value, label) choices."""
+    return [(value, label) for value, label in Scope.choices if organiser or value not in ORGANISER_ONLY]
 
 
 class ApiKey(models.Model):
@@ -52,6 +64,10 @@ class ApiKey(models.Model):
                 condition=Q(provider__isnull=False, organiser__isnull=True)
                 | Q(provider__isnull=True, organiser__isnull=False),
                 name="apikey_one_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(provider__isnull=True) | ~Q(scopes__overlap=sorted(str(scope) for scope in ORGANISER_ONLY)),
+                name="apikey_organiser_only_scopes",
             ),
         ]
 

@@ -115,6 +115,15 @@ class VoucherContentOut(Schema):
     period: str
 
 
+class DecisionOut(Schema):
+    """The decision a voucher was granted by (shown to the voucher's organiser only)."""
+
+    decision_number: str
+    decision_date: dt.date | None
+    decision_id: str | None = Field(description="Asiakastietojärjestelmän päätöstunniste")
+    granted_on: dt.date | None
+
+
 class VoucherOut(Schema):
     number: str
     kind: str
@@ -129,6 +138,8 @@ class VoucherOut(Schema):
     )
     customer: CustomerOut
     contents: list[VoucherContentOut]
+    decision: DecisionOut | None = Field(
+        None, description="Päätös: vain ostovoiman myöntäneen palvelunjärjestäjän avaimelle, muille tyhjä")
 
 
 class ReservationIn(Schema):

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api.models import ApiKey, IdempotentRequest, RateCounter, Scope
+from api.models import ORGANISER_ONLY, ApiKey, IdempotentRequest, RateCounter, Scope
 from audit.services import audit_log
 from core.errors import DomainError, ErrorCode
 from organisations import permissions
@@ -34,7 +34,7 @@ def _admin_organisation(user):
     return membership.provider, membership.organiser
 
 
-def _checked(name: str, scopes) -> tuple[str, list[str]]:
+def _checked(name: str, scopes, *, organiser) -> tuple[str, list[str]]:
     name = (name or "").strip()
     if not name:
         raise DomainError(ErrorCode.NAME_REQUIRED, _("Anna avaimelle nimi."), field="nimi")
@@ -45,6 +45,8 @@ def _checked(name: str, scopes) -> tuple[str, list[str]]:
         raise DomainError(ErrorCode.SCOPES_REQUIRED, _("Valitse vähintään yksi oikeus."), field="oikeudet")
     if any(scope not in Scope.values for scope in scopes):
         raise DomainError(ErrorCode.SCOPE_INVALID, _("Tuntematon oikeus."), field="oikeudet")
+    if organiser is None and ORGANISER_ONLY.intersection(scopes):
+        raise DomainError(ErrorCode.SCOPE_INVALID, _("Oikeus on vain palvelunjärjestäjän avaimille."), field="oikeudet")
     return name, scopes
 
 
@@ -62,7 +64,7 @@ def api_key_create(*, user, name: str, scopes, request=None) -> tuple[ApiKey, st
     """A new key for the admin's own organisation. Returns the key and its secret, which is not
     stored and cannot be shown again."""
     provider, organiser = _admin_organisation(user)
-    name, scopes = _checked(name, scopes)
+    name, scopes = _checked(name, scopes, organiser=organiser)
     prefix = secrets.token_hex(4)
     secret = f"{KEY_START}{prefix}_{secrets.token_urlsafe(32)}"
     technical = get_user_model().objects.create(
@@ -90,7 +92,7 @@ def _own_key(user, key_id) -> ApiKey:
 def api_key_update(*, user, key_id: int, name: str, scopes, request=None) -> ApiKey:
     """Rename a key and change its scopes (a revoked key stays revoked)."""
     key = _own_key(user, key_id)
-    name, scopes = _checked(name, scopes)
+    name, scopes = _checked(name, scopes, organiser=key.organiser)
     if key.revoked_at is not None:
         raise DomainError(ErrorCode.KEY_REVOKED, _("Peruttua avainta ei voi muuttaa."))
     key.name, key.scopes = name, scopes

@@ -16,8 +16,13 @@ from core.htmx import done, render_page
 from organisations import permissions
 
 
+def _is_organiser(request) -> bool:
+    return permissions.is_organiser(request.user)
+
+
 def _keys_page(request, *, form=None, secret="", created=None, notice="", status=200):
-    context = {"tab": "organisation", "keys": keys_for_admin(request.user), "form": form or ApiKeyForm(),
+    context = {"tab": "organisation", "keys": keys_for_admin(request.user),
+               "form": form or ApiKeyForm(organiser=_is_organiser(request)),
                "secret": secret, "created": created, "notice": notice,
                "api_base": request.build_absolute_uri("/api/v1/")}
     return render_page(request, "api/keys.html", context, status=status)
@@ -30,7 +35,7 @@ def api_keys(request):
     """The organisation's keys and "Luo avain"."""
     if request.method == "GET":
         return _keys_page(request)
-    form = ApiKeyForm(request.POST)
+    form = ApiKeyForm(request.POST, organiser=_is_organiser(request))
     if form.is_valid():
         try:
             key, secret = services.api_key_create(user=request.user, request=request, **form.service_kwargs())
@@ -44,7 +49,7 @@ def api_keys(request):
 
 
 def _key_page(request, key, *, form=None, notice="", error=""):
-    form = form or ApiKeyForm(initial={"nimi": key.name, "oikeudet": key.scopes})
+    form = form or ApiKeyForm(initial={"nimi": key.name, "oikeudet": key.scopes}, organiser=_is_organiser(request))
     context = {"tab": "organisation", "key": key, "form": form, "notice": notice, "error": error}
     return render_page(request, "api/key_edit.html", context)
 
@@ -67,7 +72,7 @@ def api_key_edit(request, key_id):
             services.api_key_revoke(user=request.user, key_id=key.pk, request=request)
             notice = _("API-avain peruttu; sillä ei voi enää kutsua rajapintaa.")
         else:
-            form = ApiKeyForm(request.POST)
+            form = ApiKeyForm(request.POST, organiser=_is_organiser(request))
             if not form.is_valid():
                 return _key_page(request, key, form=form)
             services.api_key_update(user=request.user, key_id=key.pk, request=request, **form.service_kwargs())

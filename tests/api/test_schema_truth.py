@@ -27,9 +27,9 @@ def test_schema__every_operation_declares_401_403_413_422_429_503_with_the_error
             assert content["$ref"].endswith("/Error"), (path, method, status)
 
 
-def test_schema__every_post_declares_400_invalid_json_and_409_and_the_idempotency_key_constraints(schema):
-    posts = [(path, operation) for path, method, operation in _operations(schema) if method == "post"]
-    assert len(posts) == 5
+def test_schema__every_post_and_patch_declares_400_invalid_json_and_409_and_the_idempotency_key_constraints(schema):
+    posts = [(path, operation) for path, method, operation in _operations(schema) if method in ("post", "patch")]
+    assert len(posts) == 10
     for path, operation in posts:
         assert {"400", "409"} <= set(operation["responses"]), path
         (header,) = [p for p in operation["parameters"] if p["in"] == "header" and p["name"] == "Idempotency-Key"]

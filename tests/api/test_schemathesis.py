@@ -38,6 +38,12 @@ OPERATIONS = [
     "POST /api/v1/customerships/{customership_id}/end",
     "GET /api/v1/payments",
     "GET /api/v1/payments/{run_id}/lines",
+    "POST /api/v1/vouchers",
+    "POST /api/v1/vouchers/bulk",
+    "GET /api/v1/vouchers/by-decision",
+    "PATCH /api/v1/vouchers/{number}",
+    "POST /api/v1/vouchers/{number}/close",
+    "POST /api/v1/customers/lookup",
 ]
 
 

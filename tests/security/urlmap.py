@@ -597,6 +597,13 @@ ROUTES: dict[str, Route] = {
             "customership_end": lambda v: {"customership_id": v.customership.pk},
             "payment_list": _none,
             "payment_lines": lambda v: {"run_id": _payment_run(v).pk},
+            # Granting (issue 22): the organiser's client system.
+            "voucher_grant": _none,
+            "voucher_grant_bulk": _none,
+            "voucher_by_decision": _none,
+            "voucher_change": lambda v: {"number": v.fresh_voucher.number},
+            "voucher_close": lambda v: {"number": v.fresh_voucher.number},
+            "customer_lookup": _none,
         }.items()
     },
 }
