@@ -95,7 +95,10 @@ def customer_create(*, user, person: NewCustomer, request=None) -> Customer:
     customer = Customer(**{field: clean_text(value) if isinstance(value, str) and field != "henkilotunnus" else value
                            for field, value in person.__dict__.items()})
     try:
-        customer.full_clean()
+        # The fields' own rules in Python (the henkilötunnus's check digit among them); uniqueness
+        # and the format's check constraint are the database's, met at the INSERT (two queries fewer
+        # per new customer: a bulk of 1,000 decisions, issue 22).
+        customer.full_clean(validate_unique=False, validate_constraints=False)
         with transaction.atomic():
             customer.save()
     except ValidationError as error:
