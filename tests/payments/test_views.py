@@ -13,9 +13,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AuditEntry
+from core.templatetags.money import euros
 from events.models import EventStatus
 from organisations.models import Membership
 from payments.models import PaymentLine, PaymentRun
+from payments.selectors import runs_for_user
 from tests.factories import OrganiserFactory, organiser_user, provider_user
 from tests.payments.scenarios import (
     capitation_voucher,
@@ -235,11 +237,40 @@ def test_run_detail__running_with_nothing_written_yet__says_it_is_computing_not_
     assert "Ei maksettavaa tältä kuukaudelta" not in body and "Lasketaan: maksut näkyvät" in body
 
 
-def test_run_detail__approve__approved_and_then_mark_paid(client, run, staff):
+def test_run_detail__approve_without_confirmation__asks_with_month_and_sum_and_changes_nothing(client, run, staff):
+    """Issue 23, item 4: the first POST asks; a form with Vahvista and Peruuta, no JavaScript needed."""
     client.force_login(staff)
     url = reverse("payments:detail", args=[run.pk])
 
     response = client.post(url, {"toiminto": "hyvaksy"})
+
+    run.refresh_from_db()
+    assert response.status_code == 200 and run.status == PaymentRun.Status.READY and run.approved_at is None
+    body = response.content.decode()
+    total = runs_for_user(staff).get(pk=run.pk).total
+    assert total > 0 and f"Hyväksy maksatus {run.month.month}/{run.month.year}: {euros(total)}?" in body
+    assert 'name="vahvista" value="1"' in body and ">Vahvista</button>" in body and "Peruuta</a>" in body
+
+
+def test_run_detail__mark_paid_without_confirmation__asks_and_no_event_is_paid(client, run, staff):
+    client.force_login(staff)
+    url = reverse("payments:detail", args=[run.pk])
+    client.post(url, {"toiminto": "hyvaksy", "vahvista": "1"})
+
+    response = client.post(url, {"toiminto": "maksettu"}, headers=HTMX_PANEL)
+
+    body = response.content.decode()
+    total = runs_for_user(staff).get(pk=run.pk).total
+    assert f"Merkitse maksatus {run.month.month}/{run.month.year} maksetuksi: {euros(total)}?" in body
+    statuses = set(PaymentLine.objects.filter(payment__run=run, event__isnull=False).values_list("event__status", flat=True))
+    assert statuses == {"settled"}
+
+
+def test_run_detail__approve__approved_and_then_mark_paid(client, run, staff):
+    client.force_login(staff)
+    url = reverse("payments:detail", args=[run.pk])
+
+    response = client.post(url, {"toiminto": "hyvaksy", "vahvista": "1"})
 
     assert response.status_code == 302
     run.refresh_from_db()
@@ -247,7 +278,7 @@ def test_run_detail__approve__approved_and_then_mark_paid(client, run, staff):
     body = client.get(url).content.decode()
     assert "Maksatus hyväksytty" in body and "Merkitse maksetuksi" in body and "Hyväksy maksatus" not in body
 
-    response = client.post(url, {"toiminto": "maksettu"}, headers=HTMX_PANEL)
+    response = client.post(url, {"toiminto": "maksettu", "vahvista": "1"}, headers=HTMX_PANEL)
     assert response.status_code == 200 and "3 tapahtumaa merkitty maksetuiksi" in response.content.decode()
     assert set(PaymentLine.objects.filter(payment__run=run, event__isnull=False).values_list("event__status", flat=True)) == {"paid"}
 
@@ -255,7 +286,7 @@ def test_run_detail__approve__approved_and_then_mark_paid(client, run, staff):
 def test_run_detail__approve_twice_or_unknown_action__message_not_500(client, run, staff):
     client.force_login(staff)
     url = reverse("payments:detail", args=[run.pk])
-    client.post(url, {"toiminto": "hyvaksy"})
+    client.post(url, {"toiminto": "hyvaksy", "vahvista": "1"})
     assert "jo hyväksytty" in client.post(url, {"toiminto": "hyvaksy"}).content.decode()
     assert "Tuntematon toiminto" in client.post(url, {"toiminto": "poista"}).content.decode()
 
