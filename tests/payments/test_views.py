@@ -136,6 +136,18 @@ def test_run_list__chart_of_the_last_12_months_with_the_figures_in_a_table(clien
     assert 'class="visually-hidden"' in table
 
 
+def test_run_list__no_runs__the_chart_says_no_payments_yet_over_its_axes(client, organiser, staff):
+    """Issue 23, item 9: not a bare line with month numbers."""
+    client.force_login(staff)
+    body = client.get(reverse("payments:list")).content.decode()
+
+    svg = body[body.index("<svg"):body.index("</svg>")]
+    assert 'aria-labelledby="paid-chart-title paid-chart-empty"' in svg
+    assert re.search(r'<text id="paid-chart-empty" class="chart-empty" x="160" y="[\d.]+" text-anchor="middle">Ei vielä maksuja</text>', svg)
+    axes = re.findall(r'<line class="chart-axis" x1="([\d.]+)" x2="([\d.]+)" y1="([\d.]+)" y2="([\d.]+)"/>', svg)
+    assert ("0.5", "0.5", "18", "164") in axes and ("0", "320", "164", "164") in axes  # y axis, x axis at the bottom
+
+
 def test_run_list__post_a_month__run_queued_at_once_and_redirected_to_it(client, organiser, staff, run_jobs):
     reservation = reservation_of(organiser)
     event(reservation, day=dt.date(2025, 6, 3), share=D("15.00"))
