@@ -337,13 +337,32 @@ def test_export_csv__semicolons_decimal_comma_bom_one_row_per_line(client, run, 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Palveluntuottaja", "Y-tunnus", "Ostovoiman numero", "Setelilaji", "Rivin laji",
                        "Tapahtumapäivä", "Asiakkuuden päiviä", "Summa (€)"]
-    assert len(rows) == 1 + PaymentLine.objects.filter(payment__run=run).count() == 5
-    by_kind = {(row[4], row[7]) for row in rows[1:]}
-    assert by_kind == {("Kapitaatiomaksu", "32,50"), ("Tapahtuma", "15,00"), ("Tapahtuma", "22,50"), ("Hyvitys", "-15,00")}
+    assert len(rows) == 1 + PaymentLine.objects.filter(payment__run=run).count() + 1 == 6
+    lines, totals = rows[1:-1], rows[-1]
+    assert totals == ["Yhteensä", "", "", "", "", "", "", "55,00"]  # issue 23, item 10
+    by_kind = {(row[4], row[7]) for row in lines}
+    # The credit is of May's event (a late line, as the run's page marks it).
+    assert by_kind == {("Kapitaatiomaksu", "32,50"), ("Tapahtuma", "15,00"), ("Tapahtuma", "22,50"),
+                       ("Hyvitys (myöhästynyt 5/2025)", "-15,00")}
     capitation = next(row for row in rows if row[4] == "Kapitaatiomaksu")
     assert (capitation[3], capitation[5], capitation[6]) == ("Kapitaatioseteli", "", "15")
     assert {row[5] for row in rows if row[4] == "Tapahtuma"} == {"3.6.2025", "4.6.2025"}
-    assert sum(D(row[7].replace(",", ".")) for row in rows[1:]) == D("55.00")
+    assert sum(D(row[7].replace(",", ".")) for row in lines) == D("55.00")
+
+
+def test_export__a_late_line__marked_as_on_the_runs_page(client, run, staff):
+    """Issue 23, item 10: the CSV and the XLSX say "(myöhästynyt 5/2025)" as the run's lines do."""
+    line = PaymentLine.objects.filter(payment__run=run, event__isnull=False, event__credit_of__isnull=True).first()
+    PaymentLine.objects.filter(pk=line.pk).update(for_month=dt.date(2025, 5, 1))
+    client.force_login(staff)
+
+    page = client.get(reverse("payments:detail", args=[run.pk])).content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(reverse("payments:export_csv", args=[run.pk])).content.decode("utf-8-sig")), delimiter=";"))
+    sheet = load_workbook(io.BytesIO(client.get(reverse("payments:export_xlsx", args=[run.pk])).content)).active
+
+    assert "Tapahtuma (myöhästynyt 5/2025)" in page
+    assert [row[4] for row in rows].count("Tapahtuma (myöhästynyt 5/2025)") == 1
+    assert [row[4] for row in sheet.iter_rows(values_only=True)].count("Tapahtuma (myöhästynyt 5/2025)") == 1
 
 
 def test_export_xlsx__numbers_as_numbers_with_two_decimals(client, run, staff):
