@@ -268,3 +268,31 @@
     });
   });
 })();
+
+/* Print (issue 23): the page says when it was printed, above its content (static/psop.css shows
+ * #main's data-printed in print only). Set on load and again just before printing; the date as the
+ * app writes dates in every language (7.12.2026 14.05), the word in the page's language. */
+(function () {
+  "use strict";
+  var PRINTED = { fi: "Tulostettu", sv: "Utskriven", en: "Printed" };
+
+  function stamp() {
+    var main = document.getElementById("main");
+    if (!main) {
+      return;
+    }
+    var now = new Date();
+    var minutes = ("0" + now.getMinutes()).slice(-2);
+    var when = now.getDate() + "." + (now.getMonth() + 1) + "." + now.getFullYear() + " " + now.getHours() + "." + minutes;
+    var language = (document.documentElement.lang || "fi").slice(0, 2);
+    main.setAttribute("data-printed", (PRINTED[language] || PRINTED.fi) + " " + when);
+  }
+
+  // This script runs in <head>, before <main> exists.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", stamp);
+  } else {
+    stamp();
+  }
+  window.addEventListener("beforeprint", stamp);
+})();
