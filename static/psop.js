@@ -296,3 +296,64 @@
   }
   window.addEventListener("beforeprint", stamp);
 })();
+
+/* A "copy" button (issue 23: the new API key): <button data-copy="<id of a field>"> copies that
+ * field's value and says so in the live region its aria-describedby names, in the words of its
+ * data-copied (or data-copy-failed). Hidden in the HTML, shown here, as it needs this script. */
+(function () {
+  "use strict";
+
+  function reveal(root) {
+    if (!root || !root.querySelectorAll) {
+      return;
+    }
+    Array.prototype.forEach.call(root.querySelectorAll("button[data-copy][hidden]"), function (button) {
+      button.hidden = false;
+    });
+  }
+
+  function report(button, ok) {
+    var region = document.getElementById(button.getAttribute("aria-describedby"));
+    if (region) {
+      region.textContent = button.getAttribute(ok ? "data-copied" : "data-copy-failed") || "";
+    }
+  }
+
+  function copyBySelection(field) {
+    field.focus();
+    field.select();
+    try {
+      return document.execCommand("copy");
+    } catch (error) {
+      return false;
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy]");
+    if (!button) {
+      return;
+    }
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) {
+      return;
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(field.value).then(
+        function () { report(button, true); },
+        function () { report(button, copyBySelection(field)); }
+      );
+    } else {
+      report(button, copyBySelection(field));
+    }
+  });
+
+  document.addEventListener("htmx:load", function (event) {
+    reveal(event.target);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { reveal(document); });
+  } else {
+    reveal(document);
+  }
+})();
