@@ -49,6 +49,8 @@ class BarChart:
     top_value: Decimal  # the largest value (the scale's label), 0 when there is none
     label_y: float
     sublabel_y: float
+    empty: bool  # nothing to draw (no value other than 0): the template says so over the axes
+    middle_y: float  # y of that text, half way down the plot
 
 
 def _round(value: float) -> float:
@@ -61,7 +63,10 @@ def bar_chart(points: list[Point], *, width: int = WIDTH, height: int = HEIGHT) 
     lowest = min([Decimal(0), *(point.value for point in points)])
     span = float(highest - lowest) or 1.0
     plot = height - TOP - BOTTOM
-    baseline = TOP + plot * float(highest) / span
+    empty = highest == lowest == 0
+    # With nothing to show the zero line is the bottom of the plot, an x axis under empty space,
+    # not a line at the top over the month numbers.
+    baseline = TOP + plot if empty else TOP + plot * float(highest) / span
     slot = (width - 2 * SIDE) / max(len(points), 1)
     bars = []
     for index, point in enumerate(points):
@@ -80,7 +85,7 @@ def bar_chart(points: list[Point], *, width: int = WIDTH, height: int = HEIGHT) 
         )
     return BarChart(
         bars=bars, width=width, height=height, baseline=_round(baseline), top=TOP, scale_y=TOP - 5, top_value=highest,
-        label_y=height - BOTTOM + 15, sublabel_y=height - BOTTOM + 31,
+        label_y=height - BOTTOM + 15, sublabel_y=height - BOTTOM + 31, empty=empty, middle_y=_round(TOP + plot / 2),
     )
 
 

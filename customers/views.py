@@ -46,7 +46,8 @@ def customership_transfer(request, pk):
     if customership is None:
         raise Http404
     voucher = customership.voucher
-    offices = offices_for_customership(user=request.user, voucher=voucher)
+    # A transfer goes somewhere else: the customership's own office is not offered (issue 23).
+    offices = offices_for_customership(user=request.user, voucher=voucher).exclude(pk=customership.office_id)
     form = CustomershipTransferForm(request.POST or None, offices=offices)
     return run_action(
         request, voucher=voucher, form=form, what="asiakkuus",

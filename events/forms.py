@@ -155,6 +155,19 @@ class EventImportSaveForm(forms.Form):
     """"Tallenna": the previewed rows (signed by the server) and the all-or-nothing choice."""
 
     aineisto = forms.CharField(widget=forms.HiddenInput)
-    kaikki_tai_ei_mitaan = forms.BooleanField(
-        label=_("Kaikki tai ei mitään: jos yksikin rivi on virheellinen, mitään ei tallenneta"), required=False
+    # A choice of two, each worded as what happens (issue 23, item 10); without an answer, the
+    # good rows are saved, as before.
+    GOOD_ROWS, ALL_OR_NOTHING = "kelvolliset", "kaikki"
+    tallennus = forms.ChoiceField(
+        label=_("Mitä tallennetaan?"),
+        choices=[
+            (GOOD_ROWS, _("Tallenna kelvolliset rivit ja ohita virheelliset")),
+            (ALL_OR_NOTHING, _("Tallenna vain, jos kaikki rivit kelpaavat")),
+        ],
+        widget=forms.RadioSelect,
+        initial=GOOD_ROWS,
+        required=False,
     )
+
+    def all_or_nothing(self) -> bool:
+        return self.cleaned_data.get("tallennus") == self.ALL_OR_NOTHING

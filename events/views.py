@@ -333,7 +333,7 @@ def event_import(request):
 @member_required
 def event_import_save(request):
     """"Tallenna": the previewed rows checked again and recorded in one transaction (the good ones,
-    or none with "kaikki tai ei mitään" when a row is bad); then back to the Ostovoimat tab."""
+    or none when "Tallenna vain, jos kaikki rivit kelpaavat" was chosen and a row is bad); then back to the Ostovoimat tab."""
     providers = event_imports.import_providers(request.user)
     save_form = EventImportSaveForm(request.POST)
     token = request.POST.get("aineisto", "")
@@ -344,7 +344,7 @@ def event_import_save(request):
         # A preview saved before is refused by the events' client ids (its fingerprint and line, once
         # per reservation), not by a list kept beside them.
         digest = event_imports.token_digest(token)
-        all_or_nothing = save_form.cleaned_data["kaikki_tai_ei_mitaan"]
+        all_or_nothing = save_form.all_or_nothing()
         outcome = event_imports.import_events(
             user=request.user, rows=rows, provider_id=provider_id, save=True, all_or_nothing=all_or_nothing, batch=digest
         )

@@ -1,7 +1,7 @@
 """A payment run's lines as CSV (semicolon, amounts written the Finnish way, 1 234,50 with a no-break space
 between thousands as Finnish Excel writes them, UTF-8 with BOM: Excel in Finnish opens it)
-and XLSX (numbers as numbers, money as euros, a totals row, a frozen header and an autofilter): the
-whole run for the organiser, one provider's own lines for that provider. One row per payment line.
+and a totals row, and XLSX (numbers as numbers, money as euros, a totals row, a frozen header and an
+autofilter): the whole run for the organiser, one provider's own lines for that provider. One row per payment line.
 No customer's name or henkilötunnus: what a provider is paid for is the voucher number, so an
 export holds no personal data to log."""
 
@@ -50,14 +50,22 @@ def headers() -> list[str]:
     ]
 
 
-def line_kind(line) -> str:
+def line_kind(line, *, month: date | None = None) -> str:
+    """"Tapahtuma", "Hyvitys" or "Kapitaatiomaksu"; a line of an earlier month than the run's
+    ``month`` says so as the run's page does: "Tapahtuma (myöhästynyt 5/2025)"."""
     if line.event_id is None:
-        return _("Kapitaatiomaksu")
-    return _("Hyvitys") if line.event.credit_of_id else _("Tapahtuma")
+        kind = _("Kapitaatiomaksu")
+    else:
+        kind = _("Hyvitys") if line.event.credit_of_id else _("Tapahtuma")
+    if month is not None and line.for_month and line.for_month != month:
+        late = _("myöhästynyt %(month)s") % {"month": f"{line.for_month.month}/{line.for_month.year}"}
+        kind = f"{kind} ({late})"
+    return kind
 
 
-def export_rows(lines) -> list[ExportRow]:
-    """``lines``: a ``payments.selectors.run_lines`` queryset (its related rows are selected)."""
+def export_rows(lines, *, month: date | None = None) -> list[ExportRow]:
+    """``lines``: a ``payments.selectors.run_lines`` queryset (its related rows are selected) of the
+    run of ``month``."""
     rows = []
     for line in lines:
         voucher = line.event.reservation.voucher if line.event_id else line.customership.voucher
@@ -68,7 +76,7 @@ def export_rows(lines) -> list[ExportRow]:
                 business_id=provider.business_id,
                 voucher_number=voucher.number,
                 voucher_kind=str(VoucherKind(voucher.service.kind).label),
-                line_kind=str(line_kind(line)),
+                line_kind=str(line_kind(line, month=month)),
                 event_date=line.event.date if line.event_id else None,
                 days=line.days,
                 amount=line.amount,
@@ -109,6 +117,8 @@ def csv_bytes(rows: list[ExportRow]) -> bytes:
             "" if row.days is None else str(row.days),
             format_amount(row.amount, "fi"),
         ])
+    # The totals row, as the XLSX has (as a number here: a CSV holds no formula).
+    writer.writerow([_("Yhteensä"), "", "", "", "", "", "", format_amount(sum((row.amount for row in rows), Decimal("0.00")), "fi")])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -152,14 +162,14 @@ def xlsx_bytes(rows: list[ExportRow], *, title: str) -> bytes:
 
 def csv_response(run, *, provider_id: int | None = None) -> HttpResponse:
     """The run's lines; with ``provider_id`` only that provider's."""
-    rows = export_rows(run_lines(run, provider_id=provider_id))
+    rows = export_rows(run_lines(run, provider_id=provider_id), month=run.month)
     response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
     return _attachment(response, filename(run, "csv", provider_id=provider_id))
 
 
 def xlsx_response(run, *, provider_id: int | None = None) -> HttpResponse:
     """The run's lines; with ``provider_id`` only that provider's."""
-    rows = export_rows(run_lines(run, provider_id=provider_id))
+    rows = export_rows(run_lines(run, provider_id=provider_id), month=run.month)
     title = f"Maksatus {run.month:%m-%Y}" if provider_id is None else f"Maksut {run.month:%m-%Y}"
     content = xlsx_bytes(rows, title=title)
     return _attachment(

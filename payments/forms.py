@@ -34,7 +34,6 @@ class RunStartForm(forms.Form):
         raise forms.ValidationError(_("Anna kuukausi muodossa kk/vvvv, esim. 2/2028."), code="invalid")
 
 
-
 class RunActionForm(forms.Form):
     toiminto = forms.ChoiceField(
         choices=[
@@ -44,3 +43,11 @@ class RunActionForm(forms.Form):
         ],
         error_messages={"required": _("Tuntematon toiminto."), "invalid_choice": _("Tuntematon toiminto.")},
     )
+    # Approving and marking paid cannot be undone: the first POST asks, naming the month and the sum;
+    # only the second, with vahvista=1 from that question's form, does it (issue 23, item 4).
+    vahvista = forms.BooleanField(required=False)
+
+    IRREVERSIBLE = ("hyvaksy", "maksettu")
+
+    def needs_confirmation(self) -> bool:
+        return self.cleaned_data["toiminto"] in self.IRREVERSIBLE and not self.cleaned_data["vahvista"]

@@ -25,6 +25,8 @@ from payments.selectors import paid_per_month, run_lines, run_payments, runs_for
 
 RUNS_PER_PAGE = 24
 LINES_PER_PAGE = 100
+# The state in which an irreversible action is offered, and so asked about before it is done.
+CONFIRMED_IN = {"hyvaksy": PaymentRun.Status.READY, "maksettu": PaymentRun.Status.APPROVED}
 
 
 def _run_or_404(user, run_id) -> PaymentRun:
@@ -34,7 +36,7 @@ def _run_or_404(user, run_id) -> PaymentRun:
     return run
 
 
-def _detail_page(request, run, *, form=None, notice="", error=""):
+def _detail_page(request, run, *, form=None, notice="", error="", confirm=""):
     page = Paginator(run_lines(run), LINES_PER_PAGE).get_page(request.GET.get("sivu"))
     context = {
         "run": run,
@@ -43,6 +45,7 @@ def _detail_page(request, run, *, form=None, notice="", error=""):
         "form": form or RunActionForm(),
         "notice": notice,
         "error": error,
+        "confirm": confirm,
         "stuck": services.is_stuck(run),
         "worker_gone": services.is_worker_gone(run),
         "has_settled_events": run.status == PaymentRun.Status.APPROVED
@@ -95,11 +98,15 @@ def run_detail(request, run_id):
     form = RunActionForm(request.POST)
     if not form.is_valid():
         return _detail_page(request, run, form=form, error=_("Tuntematon toiminto."))
+    action = form.cleaned_data["toiminto"]
+    if form.needs_confirmation() and run.status == CONFIRMED_IN[action]:
+        # Asked first; in any other state the service refuses with its own message below.
+        return _detail_page(request, run, confirm=action)
     try:
-        if form.cleaned_data["toiminto"] == "uudelleen":
+        if action == "uudelleen":
             services.payment_run_restart(user=request.user, run=run)
             notice = _("Maksatus käynnistetty uudelleen; se lasketaan taustalla.")
-        elif form.cleaned_data["toiminto"] == "hyvaksy":
+        elif action == "hyvaksy":
             services.payment_run_approve(user=request.user, run=run)
             notice = _("Maksatus hyväksytty. Sen tapahtumia ei voi enää muuttaa; korjaus tehdään hyvityksellä.")
         else:

@@ -292,3 +292,92 @@
     }
   });
 })();
+
+/* Print (issue 23): the page says when it was printed, above its content (static/psop.css shows
+ * #main's data-printed in print only). Set on load and again just before printing; the date as the
+ * app writes dates in every language (7.12.2026 14.05), the word in the page's language. */
+(function () {
+  "use strict";
+  var PRINTED = { fi: "Tulostettu", sv: "Utskriven", en: "Printed" };
+
+  function stamp() {
+    var main = document.getElementById("main");
+    if (!main) {
+      return;
+    }
+    var now = new Date();
+    var minutes = ("0" + now.getMinutes()).slice(-2);
+    var when = now.getDate() + "." + (now.getMonth() + 1) + "." + now.getFullYear() + " " + now.getHours() + "." + minutes;
+    var language = (document.documentElement.lang || "fi").slice(0, 2);
+    main.setAttribute("data-printed", (PRINTED[language] || PRINTED.fi) + " " + when);
+  }
+
+  // This script runs in <head>, before <main> exists.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", stamp);
+  } else {
+    stamp();
+  }
+  window.addEventListener("beforeprint", stamp);
+})();
+
+/* A "copy" button (issue 23: the new API key): <button data-copy="<id of a field>"> copies that
+ * field's value and says so in the live region its aria-describedby names, in the words of its
+ * data-copied (or data-copy-failed). Hidden in the HTML, shown here, as it needs this script. */
+(function () {
+  "use strict";
+
+  function reveal(root) {
+    if (!root || !root.querySelectorAll) {
+      return;
+    }
+    Array.prototype.forEach.call(root.querySelectorAll("button[data-copy][hidden]"), function (button) {
+      button.hidden = false;
+    });
+  }
+
+  function report(button, ok) {
+    var region = document.getElementById(button.getAttribute("aria-describedby"));
+    if (region) {
+      region.textContent = button.getAttribute(ok ? "data-copied" : "data-copy-failed") || "";
+    }
+  }
+
+  function copyBySelection(field) {
+    field.focus();
+    field.select();
+    try {
+      return document.execCommand("copy");
+    } catch (error) {
+      return false;
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy]");
+    if (!button) {
+      return;
+    }
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) {
+      return;
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(field.value).then(
+        function () { report(button, true); },
+        function () { report(button, copyBySelection(field)); }
+      );
+    } else {
+      report(button, copyBySelection(field));
+    }
+  });
+
+  document.addEventListener("htmx:load", function (event) {
+    reveal(event.target);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { reveal(document); });
+  } else {
+    reveal(document);
+  }
+})();

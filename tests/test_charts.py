@@ -48,3 +48,11 @@ def test_monthly_bar_chart__december_first__its_year_left_to_januarys_so_that_th
     months = [dt.date(2024, 12, 1), dt.date(2025, 1, 1)]
     chart = monthly_bar_chart([(month, D(1)) for month in months])
     assert [bar.point.sublabel for bar in chart.bars] == ["", "2025"]
+
+
+def test_bar_chart__nothing_paid__empty_with_the_zero_line_at_the_bottom_of_the_plot():
+    """Issue 23, item 9: not a bare line at the top over the month numbers, but an x axis under an
+    empty plot, for the template to say so over it."""
+    chart = bar_chart([point("0")] * 12)
+    assert chart.empty and chart.baseline == HEIGHT - BOTTOM and TOP < chart.middle_y < chart.baseline
+    assert not bar_chart([point("0"), point("5")]).empty and not bar_chart([point("-5")]).empty

@@ -111,7 +111,7 @@ def _row(amount):
 def test_csv_export__amounts_grouped_the_finnish_way_with_a_decimal_comma():
     with translation.override("fi"):
         rows = list(csv.reader(io.StringIO(csv_bytes([_row(D("53577.57")), _row(D("-15.00"))]).decode("utf-8-sig")), delimiter=";"))
-    assert [row[7] for row in rows[1:]] == [f"53{NBSP}577,57", "-15,00"]
+    assert [row[7] for row in rows[1:]] == [f"53{NBSP}577,57", "-15,00", f"53{NBSP}562,57"]  # and the totals row
 
 
 @pytest.mark.django_db

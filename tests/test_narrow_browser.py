@@ -139,9 +139,13 @@ def print_view(page, path):
     response = page.goto(path)
     assert response.status == 200, path
     assert_no_sideways_scroll(page, f"{path} (print)")
-    for hidden in ("nav.tabs", ".user-box", ".language-form", "form", ".actions"):
+    for hidden in ("nav.tabs", ".user-box", ".language-form", "form", ".actions", "p.hint"):
         for element in page.locator(hidden).all():
             expect(element).to_be_hidden()
+    # Issue 23: the day it was printed, above the content.
+    printed = page.evaluate("() => getComputedStyle(document.getElementById('main'), '::before').content")
+    day = today()
+    assert printed.startswith(f'"Tulostettu {day.day}.{day.month}.{day.year} '), printed
 
 
 def test_print__voucher_card_reservation_and_payment_run_fit_a4_without_controls(page, browser_login, run_jobs):

@@ -271,6 +271,19 @@ def test_customership_transfer_view__organiser_inside_lock_in__moved(client, log
     assert Customership.objects.get(transferred_from=current).reason == "Asiakkaan toive"
 
 
+def test_customership_transfer_view__the_current_office__not_offered(client, login, voucher, office, current):
+    """Issue 23, "Also": the list offers where the customer can go, not where they are."""
+    url = reverse("customers:transfer", args=[current.pk])
+    staff = login(organiser_user(voucher.organiser))
+
+    html = staff.get(url).content.decode()
+    response = staff.post(url, {"toimipaikka": current.office_id, "alkaa": today().isoformat(), "peruste": "Sama"})
+
+    assert f'<option value="{office.pk}"' in html and f'<option value="{current.office_id}"' not in html
+    assert "Kilpailijan asema" not in html.split('name="toimipaikka"')[1].split("</select>")[0]
+    assert response.status_code == 200 and Customership.objects.count() == 1
+
+
 def test_customership_transfer_view__without_reason__form_again_and_nothing_written(client, login, voucher, office, current):
     url = reverse("customers:transfer", args=[current.pk])
 

@@ -320,20 +320,45 @@ def test_views__500_rows_made_from_the_template__preview_then_save(login):
     assert Event.objects.count() == 500
 
 
-def test_views__all_or_nothing_ticked_and_a_bad_row__nothing_saved_and_the_preview_shown_again(login):
+def test_views__bad_rows__the_preview_shows_what_the_file_said_escaped(login):
+    """Issue 23, item 10: a value that did not parse is shown as it was in the file, not left blank."""
+    reservation = priced_reservation()
+    client = login(reservation.created_by)
+    number = reservation.voucher.number
+    preview = upload(client, csv_bytes([f"{number};31.2.2026;1;", f"{number};{fi(days_ago(1))};<b>kolme</b>;"]))
+
+    html = preview.content.decode()
+    line_2 = html[html.index('<tr id="line-2"'):html.index('<tr id="line-3"')]
+    line_3 = html[html.index('<tr id="line-3"'):html.index("</tbody>")]
+    assert "<td>31.2.2026</td>" in line_2 and "Anna päivämäärä muodossa pp.kk.vvvv." in line_2
+    assert '<td class="num">&lt;b&gt;kolme&lt;/b&gt;</td>' in line_3 and "<b>kolme" not in html
+    assert f"<td>{fi(days_ago(1))}</td>" in line_3
+
+
+def test_views__save_choice__two_radios_worded_as_what_happens_good_rows_by_default(login):
+    reservation = priced_reservation()
+    client = login(reservation.created_by)
+    preview = upload(client, csv_bytes([f"{reservation.voucher.number};{fi(days_ago(1))};1;"]))
+    html = preview.content.decode()
+    assert html.count('type="radio" name="tallennus"') == 2 and "kaikki_tai_ei_mitaan" not in html
+    assert re.search(r'<input type="radio" name="tallennus" value="kelvolliset"[^>]*checked', html)
+    assert "Tallenna kelvolliset rivit ja ohita virheelliset" in html and "Tallenna vain, jos kaikki rivit kelpaavat" in html
+
+
+def test_views__all_or_nothing_chosen_and_a_bad_row__nothing_saved_and_the_preview_shown_again(login):
     reservation = priced_reservation()
     client = login(reservation.created_by)
     number = reservation.voucher.number
     preview = upload(client, csv_bytes([f"{number};{fi(days_ago(1))};1;", f"{number};{fi(days_ago(1))};0;"]))
     assert "1 virheellinen." in preview.content.decode()  # issue 23, item 10: not "1 virheellisiä"
-    response = client.post(reverse("events:import_save"), {"aineisto": token_of(preview), "kaikki_tai_ei_mitaan": "on"})
+    response = client.post(reverse("events:import_save"), {"aineisto": token_of(preview), "tallennus": "kaikki"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Mitään ei tallennettu: 1 rivi on virheellinen." in html
     assert "Määrän on oltava suurempi kuin nolla." in html
     assert not Event.objects.exists()
-    # Without "all or nothing" the good row is saved.
-    client.post(reverse("events:import_save"), {"aineisto": token_of(response)})
+    # With the good rows chosen (the default) the good row is saved.
+    client.post(reverse("events:import_save"), {"aineisto": token_of(response), "tallennus": "kelvolliset"})
     assert Event.objects.count() == 1
 
 

@@ -140,7 +140,7 @@ def test_maksut__another_provider_of_the_same_run_sees_only_its_own(client, shar
     assert "765,43\xa0€" in body and "99999" in body
     assert "55501" not in body and "70,00" not in body and "22,50" not in body
     rows = csv_rows(client.get(reverse("payments:provider_export_csv", args=[shared_run.pk])))
-    assert [row[2] for row in rows[1:]] == ["99999"]
+    assert [row[2] for row in rows[1:-1]] == ["99999"]
 
 
 def test_header__provider_admins_see_the_maksut_link_recorders_and_organisers_do_not(client, provider, staff):
@@ -336,9 +336,10 @@ def test_maksut_export_csv__own_lines_only(client, shared_run, admin, organiser)
 
     assert response["Content-Disposition"] == f'attachment; filename="maksut-2025-06-{organiser.business_id}.csv"'
     rows = csv_rows(response)
-    assert rows[0][0] == "Palveluntuottaja" and len(rows) == 4
-    assert {row[0] for row in rows[1:]} == {"Oma Hoiva Oy"}
-    assert sorted(row[7] for row in rows[1:]) == ["15,00", "22,50", "32,50"]
+    assert rows[0][0] == "Palveluntuottaja" and len(rows) == 5
+    assert {row[0] for row in rows[1:-1]} == {"Oma Hoiva Oy"}
+    assert sorted(row[7] for row in rows[1:-1]) == ["15,00", "22,50", "32,50"]
+    assert rows[-1] == ["Yhteensä", "", "", "", "", "", "", "70,00"]
     assert "99999" not in response.content.decode("utf-8-sig") and "765,43" not in response.content.decode("utf-8-sig")
 
 

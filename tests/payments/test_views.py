@@ -13,9 +13,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AuditEntry
+from core.templatetags.money import euros
 from events.models import EventStatus
 from organisations.models import Membership
 from payments.models import PaymentLine, PaymentRun
+from payments.selectors import runs_for_user
 from tests.factories import OrganiserFactory, organiser_user, provider_user
 from tests.payments.scenarios import (
     capitation_voucher,
@@ -134,6 +136,18 @@ def test_run_list__chart_of_the_last_12_months_with_the_figures_in_a_table(clien
     assert 'class="visually-hidden"' in table
 
 
+def test_run_list__no_runs__the_chart_says_no_payments_yet_over_its_axes(client, organiser, staff):
+    """Issue 23, item 9: not a bare line with month numbers."""
+    client.force_login(staff)
+    body = client.get(reverse("payments:list")).content.decode()
+
+    svg = body[body.index("<svg"):body.index("</svg>")]
+    assert 'aria-labelledby="paid-chart-title paid-chart-empty"' in svg
+    assert re.search(r'<text id="paid-chart-empty" class="chart-empty" x="160" y="[\d.]+" text-anchor="middle">Ei vielä maksuja</text>', svg)
+    axes = re.findall(r'<line class="chart-axis" x1="([\d.]+)" x2="([\d.]+)" y1="([\d.]+)" y2="([\d.]+)"/>', svg)
+    assert ("0.5", "0.5", "18", "164") in axes and ("0", "320", "164", "164") in axes  # y axis, x axis at the bottom
+
+
 def test_run_list__post_a_month__run_queued_at_once_and_redirected_to_it(client, organiser, staff, run_jobs):
     reservation = reservation_of(organiser)
     event(reservation, day=dt.date(2025, 6, 3), share=D("15.00"))
@@ -235,11 +249,40 @@ def test_run_detail__running_with_nothing_written_yet__says_it_is_computing_not_
     assert "Ei maksettavaa tältä kuukaudelta" not in body and "Lasketaan: maksut näkyvät" in body
 
 
-def test_run_detail__approve__approved_and_then_mark_paid(client, run, staff):
+def test_run_detail__approve_without_confirmation__asks_with_month_and_sum_and_changes_nothing(client, run, staff):
+    """Issue 23, item 4: the first POST asks; a form with Vahvista and Peruuta, no JavaScript needed."""
     client.force_login(staff)
     url = reverse("payments:detail", args=[run.pk])
 
     response = client.post(url, {"toiminto": "hyvaksy"})
+
+    run.refresh_from_db()
+    assert response.status_code == 200 and run.status == PaymentRun.Status.READY and run.approved_at is None
+    body = response.content.decode()
+    total = runs_for_user(staff).get(pk=run.pk).total
+    assert total > 0 and f"Hyväksy maksatus {run.month.month}/{run.month.year}: {euros(total)}?" in body
+    assert 'name="vahvista" value="1"' in body and ">Vahvista</button>" in body and "Peruuta</a>" in body
+
+
+def test_run_detail__mark_paid_without_confirmation__asks_and_no_event_is_paid(client, run, staff):
+    client.force_login(staff)
+    url = reverse("payments:detail", args=[run.pk])
+    client.post(url, {"toiminto": "hyvaksy", "vahvista": "1"})
+
+    response = client.post(url, {"toiminto": "maksettu"}, headers=HTMX_PANEL)
+
+    body = response.content.decode()
+    total = runs_for_user(staff).get(pk=run.pk).total
+    assert f"Merkitse maksatus {run.month.month}/{run.month.year} maksetuksi: {euros(total)}?" in body
+    statuses = set(PaymentLine.objects.filter(payment__run=run, event__isnull=False).values_list("event__status", flat=True))
+    assert statuses == {"settled"}
+
+
+def test_run_detail__approve__approved_and_then_mark_paid(client, run, staff):
+    client.force_login(staff)
+    url = reverse("payments:detail", args=[run.pk])
+
+    response = client.post(url, {"toiminto": "hyvaksy", "vahvista": "1"})
 
     assert response.status_code == 302
     run.refresh_from_db()
@@ -247,7 +290,7 @@ def test_run_detail__approve__approved_and_then_mark_paid(client, run, staff):
     body = client.get(url).content.decode()
     assert "Maksatus hyväksytty" in body and "Merkitse maksetuksi" in body and "Hyväksy maksatus" not in body
 
-    response = client.post(url, {"toiminto": "maksettu"}, headers=HTMX_PANEL)
+    response = client.post(url, {"toiminto": "maksettu", "vahvista": "1"}, headers=HTMX_PANEL)
     assert response.status_code == 200 and "3 tapahtumaa merkitty maksetuiksi" in response.content.decode()
     assert set(PaymentLine.objects.filter(payment__run=run, event__isnull=False).values_list("event__status", flat=True)) == {"paid"}
 
@@ -255,7 +298,7 @@ def test_run_detail__approve__approved_and_then_mark_paid(client, run, staff):
 def test_run_detail__approve_twice_or_unknown_action__message_not_500(client, run, staff):
     client.force_login(staff)
     url = reverse("payments:detail", args=[run.pk])
-    client.post(url, {"toiminto": "hyvaksy"})
+    client.post(url, {"toiminto": "hyvaksy", "vahvista": "1"})
     assert "jo hyväksytty" in client.post(url, {"toiminto": "hyvaksy"}).content.decode()
     assert "Tuntematon toiminto" in client.post(url, {"toiminto": "poista"}).content.decode()
 
@@ -294,13 +337,32 @@ def test_export_csv__semicolons_decimal_comma_bom_one_row_per_line(client, run, 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Palveluntuottaja", "Y-tunnus", "Ostovoiman numero", "Setelilaji", "Rivin laji",
                        "Tapahtumapäivä", "Asiakkuuden päiviä", "Summa (€)"]
-    assert len(rows) == 1 + PaymentLine.objects.filter(payment__run=run).count() == 5
-    by_kind = {(row[4], row[7]) for row in rows[1:]}
-    assert by_kind == {("Kapitaatiomaksu", "32,50"), ("Tapahtuma", "15,00"), ("Tapahtuma", "22,50"), ("Hyvitys", "-15,00")}
+    assert len(rows) == 1 + PaymentLine.objects.filter(payment__run=run).count() + 1 == 6
+    lines, totals = rows[1:-1], rows[-1]
+    assert totals == ["Yhteensä", "", "", "", "", "", "", "55,00"]  # issue 23, item 10
+    by_kind = {(row[4], row[7]) for row in lines}
+    # The credit is of May's event (a late line, as the run's page marks it).
+    assert by_kind == {("Kapitaatiomaksu", "32,50"), ("Tapahtuma", "15,00"), ("Tapahtuma", "22,50"),
+                       ("Hyvitys (myöhästynyt 5/2025)", "-15,00")}
     capitation = next(row for row in rows if row[4] == "Kapitaatiomaksu")
     assert (capitation[3], capitation[5], capitation[6]) == ("Kapitaatioseteli", "", "15")
     assert {row[5] for row in rows if row[4] == "Tapahtuma"} == {"3.6.2025", "4.6.2025"}
-    assert sum(D(row[7].replace(",", ".")) for row in rows[1:]) == D("55.00")
+    assert sum(D(row[7].replace(",", ".")) for row in lines) == D("55.00")
+
+
+def test_export__a_late_line__marked_as_on_the_runs_page(client, run, staff):
+    """Issue 23, item 10: the CSV and the XLSX say "(myöhästynyt 5/2025)" as the run's lines do."""
+    line = PaymentLine.objects.filter(payment__run=run, event__isnull=False, event__credit_of__isnull=True).first()
+    PaymentLine.objects.filter(pk=line.pk).update(for_month=dt.date(2025, 5, 1))
+    client.force_login(staff)
+
+    page = client.get(reverse("payments:detail", args=[run.pk])).content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(reverse("payments:export_csv", args=[run.pk])).content.decode("utf-8-sig")), delimiter=";"))
+    sheet = load_workbook(io.BytesIO(client.get(reverse("payments:export_xlsx", args=[run.pk])).content)).active
+
+    assert "Tapahtuma (myöhästynyt 5/2025)" in page
+    assert [row[4] for row in rows].count("Tapahtuma (myöhästynyt 5/2025)") == 1
+    assert [row[4] for row in sheet.iter_rows(values_only=True)].count("Tapahtuma (myöhästynyt 5/2025)") == 1
 
 
 def test_export_xlsx__numbers_as_numbers_with_two_decimals(client, run, staff):

@@ -57,7 +57,7 @@ def test_reservation_flow__provider_reserves_1001_and_organiser_reserves_1003_on
     )
     assert reservation.on_behalf is False
 
-    page.get_by_role("link", name="Palveluvaraukset").click()
+    page.get_by_role("link", name="Näytä palveluvaraukset").click()  # issue 23: the notice links to the list
     page.get_by_role("heading", name="Palveluvaraukset").wait_for()
     # Newest first: the reservation just made heads the list.
     first_row = page.locator("#reservation-results tbody").first

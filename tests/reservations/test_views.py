@@ -144,6 +144,8 @@ def test_reservation_create_view__htmx_post__shows_the_reservation_and_triggers_
     assert "Käynnit ma–pe klo 8" in html
     assert "HX-Trigger" not in response  # nothing listens for an event
     assert response["HX-Push-Url"] == reverse("reservations:detail", args=[reservation.pk])
+    # Issue 23, "Also": where to see it is a link, not a sentence naming a tab.
+    assert f'<a href="{LIST}" hx-get="{LIST}"' in html and "Näytä palveluvaraukset</a>" in html
 
 
 def test_reservation_create_view__terms_not_ticked__form_again_with_finnish_error(login):
@@ -280,6 +282,22 @@ def test_reservation_list__provider__own_active_reservations_newest_first(login)
     assert html.index(f'id="reservation-{newer.pk}"') < html.index(f'id="reservation-{older.pk}"')
     assert f'id="reservation-{ended.pk}"' not in html
     assert f'id="reservation-{foreign.pk}"' not in html
+
+
+def test_reservation_list__unit_named_as_its_provider__the_name_once(login):
+    """Issue 23, "Also": not "Hoiva Esimerkki Oy / Hoiva Esimerkki Oy"."""
+    scene = reservable_voucher()
+    [reservation] = reservations_of(scene.provider, 1)
+    unit = reservation.unit
+    unit.name = scene.provider.name
+    unit.save()
+    html = login(scene.provider_user).get(LIST).content.decode()
+    row = html[html.index(f'id="reservation-{reservation.pk}"'):]
+    assert scene.provider.name in row and f"{scene.provider.name} / {scene.provider.name}" not in row
+    unit.name = "Kotihoito Itä"
+    unit.save()
+    html = login(scene.provider_user).get(LIST).content.decode()
+    assert f"{scene.provider.name} / Kotihoito Itä" in html
 
 
 def test_reservation_list__organiser__its_organisers_reservations_only(login):

@@ -555,7 +555,7 @@ ROUTES: dict[str, Route] = {
     "payments:detail": Route(
         kwargs=lambda v: {"run_id": _payment_run(v).pk},
         entitled="organiser",
-        post=lambda v: {"toiminto": "hyvaksy"},
+        post=lambda v: {"toiminto": "hyvaksy", "vahvista": "1"},
         shows_customer=False,
     ),
     "payments:export_csv": Route(kwargs=lambda v: {"run_id": _payment_run(v).pk}, entitled="organiser", shows_customer=False),
