@@ -123,6 +123,11 @@ class ContentRowsMixin:
         return [ContentRow(content=c, amount=self[f"maara_{c.pk}"], period=bound(f"jakso_{c.pk}"),
                            value=bound(f"arvo_{c.pk}")) for c in self.contents]
 
+    def clean(self):
+        data = super().clean()
+        self.clean_content_rows(data)
+        return data
+
     def clean_content_rows(self, data) -> None:
         for content in self.contents:
             value = data.get(f"arvo_{content.pk}")
@@ -189,11 +194,6 @@ class GrantForm(ContentRowsMixin, forms.Form):
             return None
         return services.filter(pk=int(chosen)).first()
 
-    def clean(self):
-        data = super().clean()
-        self.clean_content_rows(data)
-        return data
-
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {"service": data["palvelu"], "contents": self.granted(), "valid_from": data["voimassa_alkaen"],
@@ -223,11 +223,6 @@ class ChangeForm(ContentRowsMixin, forms.Form):
                                       **content_initial(voucher)})
         super().__init__(*args, **kwargs)
         self.add_content_fields(voucher.service, ServiceContent.objects.filter(service=voucher.service).order_by("name"))
-
-    def clean(self):
-        data = super().clean()
-        self.clean_content_rows(data)
-        return data
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

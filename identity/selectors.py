@@ -6,11 +6,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from identity.models import Invitation, token_digest
-from organisations.models import Membership
+from organisations import permissions
 
 
 def _organisation_of(user):
-    membership = Membership.objects.select_related("provider", "organiser").filter(user_id=user.pk).first()
+    membership = permissions.membership_of(user)  # the access module's read, cached on the user
     return membership.organisation if membership is not None else None
 
 

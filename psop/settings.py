@@ -296,8 +296,8 @@ def oidc_origins(apps) -> list[str]:
     """The origins (scheme://host:port) of the identity providers' issuers."""
     from urllib.parse import urlsplit
 
-    return sorted({f"{urlsplit(app['settings']['server_url']).scheme}://{urlsplit(app['settings']['server_url']).netloc}"
-                   for app in apps})
+    issuers = (urlsplit(app["settings"]["server_url"]) for app in apps)
+    return sorted({f"{issuer.scheme}://{issuer.netloc}" for issuer in issuers})
 
 
 SOCIALACCOUNT_PROVIDERS = {

@@ -41,9 +41,11 @@ def test_reservation_flow__provider_reserves_1001_and_organiser_reserves_1003_on
     page.get_by_label("Kotihoidon tunti").check()
     page.get_by_label("Tapahtumavaraus").fill("Iltakäynti tiistaisin ja torstaisin.")
 
-    # Sent without accepting the terms → the browser stops it (the server would too: see test_views).
+    # Sent without accepting the terms → the server refuses it (see test_views), nothing saved.
     terms = page.get_by_label("Hyväksyn sopimusehdot ja sopimussuhteen muodostumisen.")
     page.get_by_role("button", name="Lähetä palveluvaraus").click()
+    # The server's own Finnish error (novalidate: no browser bubble); the form comes back, as typed.
+    result.get_by_role("alert").first.wait_for()
     assert terms.evaluate("box => box.validity.valueMissing") is True
     assert page.get_by_label("Tapahtumavaraus").input_value() == "Iltakäynti tiistaisin ja torstaisin."
     assert not Reservation.objects.filter(voucher__number="1001").exists()
