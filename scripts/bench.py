@@ -98,13 +98,20 @@ class Browser:
         return response.status, response.headers, text, elapsed
 
     def log_in(self, username: str) -> None:
+        """Through the login form, and for a staff user the second factor the Django admin asks."""
         status, _headers, text, _ms = self.request("GET", "/kirjaudu/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
         if status != 200 or token is None:
             raise SystemExit(f"bench: the login page answered {status} without a CSRF token")
         status, headers, _text, _ms = self.request(
-            "POST", "/kirjaudu/", body={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token[1]}
+            "POST", "/kirjaudu/", body={"login": username, "password": PASSWORD, "csrfmiddlewaretoken": token[1]}
         )
+        second = headers.get("Location", "") if status == 302 else ""
+        if second.startswith("/tili/2fa/authenticate/"):  # the admin's second factor (identity, issue 21)
+            status, _headers, text, _ms = self.request("GET", second)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
+            status, headers, _text, _ms = self.request(
+                "POST", second, body={"code": totp_code(), "csrfmiddlewaretoken": token[1] if token else ""})
         if status != 302 or "sessionid" not in self.cookies:
             raise SystemExit(f"bench: could not log in as {username} (HTTP {status}; is the training data loaded?)")
 
@@ -173,6 +180,25 @@ def fresh_capitation_vouchers(count: int) -> list[Voucher]:
     )
 
 
+# The admin's authenticator app in the benchmark (the Django admin asks staff for a second factor).
+BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def ensure_second_factor(username: str) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is not None and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, BENCH_TOTP_SECRET)
+
+
+def totp_code() -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(BENCH_TOTP_SECRET, int(time.time()) // 30))
+
+
 def pages(rounds: int) -> list[Page]:
     total = rounds + WARMUP_ROUNDS
     provider = Provider.objects.get(name=PROVIDER)
@@ -183,6 +209,9 @@ def pages(rounds: int) -> list[Page]:
     name = _common_last_name()
     day = today().strftime("%Y-%m-%d")
     plus = f"/palveluvaraukset/{shown.pk}/"
+    # A voucher of jarjestaja's own organiser, for its decision pages.
+    letter_number = Voucher.objects.filter(organiser__members__user__username="jarjestaja", closed_on__isnull=True) \
+        .order_by("pk").values_list("number", flat=True).first()
     result = [
         Page("Asiakas", "tuottaja", "/asiakas/"),
         Page("lookup 1001", "tuottaja", "/asiakas/haku/?numero=1001"),
@@ -225,7 +254,16 @@ def pages(rounds: int) -> list[Page]:
         Page("Maksatus (payment runs)", "jarjestaja", "/maksatus/"),
         Page("admin: vouchers changelist", "admin", "/admin/vouchers/voucher/"),
         Page("admin: events changelist", "admin", "/admin/events/event/"),
+        # Issue 21 and 22's pages: identification, granting, the registers.
+        Page("Organisaatio: Tunnistautuminen", "jarjestaja-paakayttaja", "/organisaatio/tunnistautuminen/"),
+        Page("Organisaatio: Kutsu käyttäjä (form)", "jarjestaja-paakayttaja", "/organisaatio/kayttajat/kutsu/"),
+        Page("Myöntäminen", "jarjestaja", "/myontaminen/"),
+        Page("Muuta myöntöä (form)", "jarjestaja", f"/ostovoimat/{letter_number}/muutos/"),
+        Page("decision letter", "jarjestaja", f"/ostovoimat/{letter_number}/paatos/"),
+        Page("Organisaatio: Palvelut", "jarjestaja-paakayttaja", "/organisaatio/palvelut/"),
+        Page("Organisaatio: Sopimukset", "jarjestaja-paakayttaja", "/organisaatio/sopimukset/"),
     ]
+    ensure_second_factor("admin")
     return result
 
 
