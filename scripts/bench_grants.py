@@ -9,10 +9,10 @@ rows, and the answer.
 It makes its own organiser, provider, service, agreement and price list, an organiser admin and
 an API key with the scope "grants"; ``--existing`` of the persons are customers already (found,
 not made). One decision is sent first, untimed, to warm the process up (imports, the URLconf). By default everything runs in one transaction that is rolled back, so the database is
-left as it was, and each decision is a savepoint of it (as with an Idempotency-Key, where the whole
-request is one transaction). ``--commit`` sends the request outside a transaction, so that each
-decision commits on its own as a request without Idempotency-Key does; what it made stays in the
-database (the audit log's rows cannot be deleted). Prints figures; asserts nothing.
+left as it was; the decisions are granted set-based in one savepoint of it (api.granting.grant_many;
+one savepoint per decision only when another request meets them). ``--commit`` sends the request
+outside a transaction, as a client system would: the set commits as one transaction; what it made
+stays in the database (the audit log's rows cannot be deleted). Prints figures; asserts nothing.
 """
 
 import argparse
@@ -157,7 +157,7 @@ def main() -> None:
     parser.add_argument("--decisions", type=int, default=1000)
     parser.add_argument("--existing", type=int, default=0, help="how many of the persons are customers already")
     parser.add_argument("--idempotency-key", action="store_true", help="send an Idempotency-Key (one transaction)")
-    parser.add_argument("--commit", action="store_true", help="keep what it makes: each decision commits on its own")
+    parser.add_argument("--commit", action="store_true", help="keep what it makes: the request commits as a client system's would")
     args = parser.parse_args()
     settings.API_RATE_LIMIT_PER_MINUTE = 10**6
     settings.DEBUG = False  # as gunicorn serves it in production: no query log
@@ -180,7 +180,7 @@ def main() -> None:
         made = _made(rows)
     response, size, seconds, cpu, queries, slowest = result
     answer = response.json()
-    how = "committed one by one" if args.commit and not args.idempotency_key else (
+    how = "committed" if args.commit and not args.idempotency_key else (
         "one transaction, committed" if args.commit else "one transaction, rolled back")
     print(f"\nPOST /api/v1/vouchers/bulk: {args.decisions} decisions ({args.existing} of existing customers), "
           f"{size / 1024:.0f} kB body (limit {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:.1f} MB); {how}")

@@ -218,6 +218,78 @@ def test_voucher_grant_bulk__the_same_decision_twice_in_one_request__one_voucher
     assert Customer.objects.filter(henkilotunnus=NEW_PERSON).count() == 1
 
 
+def _new_people(victim, count, prefix, day=dt.date(1951, 5, 6)):
+    rows = []
+    for i in range(count):
+        row = _new_customer_decision(victim, f"{prefix}-{i}")
+        row["customer"] = {**row["customer"], "henkilotunnus": make_henkilotunnus(day, 920 + i)}
+        rows.append(row)
+    return rows
+
+
+def _bulk_queries(organiser, rows) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = organiser.post("/api/v1/vouchers/bulk", {"decisions": rows})
+    assert response.status_code == 200 and response.json()["created"] == len(rows), response.content
+    return len(queries)
+
+
+def test_voucher_grant_bulk__queries_do_not_grow_with_the_decisions(victim, organiser):
+    _bulk_queries(organiser, _new_people(victim, 1, "Q1", dt.date(1950, 4, 5)))  # the key's first use writes more
+    few = _bulk_queries(organiser, _new_people(victim, 2, "Q2", dt.date(1951, 5, 6)))
+    many = _bulk_queries(organiser, _new_people(victim, 12, "Q12", dt.date(1952, 6, 7)))
+
+    assert many == few <= 20
+
+
+def test_voucher_grant_bulk__a_refused_decision_adds_no_customer_and_its_search_is_logged(victim, organiser):
+    bad, good = _new_people(victim, 2, "R")
+    bad["valid_to"] = bad["valid_from"]
+    bad["valid_from"] = str(today() + dt.timedelta(days=10))  # ends before it starts
+    searches = AuditEntry.objects.filter(code="customer_search").count()
+
+    results = organiser.post("/api/v1/vouchers/bulk", {"decisions": [bad, good]}).json()["results"]
+
+    assert [row["status"] for row in results] == ["error", "created"]
+    assert results[0]["field"] == "valid_to"
+    assert not Customer.objects.filter(henkilotunnus=bad["customer"]["henkilotunnus"]).exists()
+    created = Customer.objects.get(henkilotunnus=good["customer"]["henkilotunnus"])
+    voucher = Voucher.objects.get(number=results[1]["number"])
+    assert voucher.customer == created and voucher.decision_id == "R-1"
+    assert voucher.contents.get().quantity == 20
+    assert VoucherChange.objects.get(voucher=voucher).kind == VoucherChange.Kind.GRANTED
+    assert AuditEntry.objects.filter(code="customer_search").count() == searches + 2
+    assert AuditEntry.objects.filter(code="customer_created", customer_id=created.pk).count() == 1
+    assert AuditEntry.objects.filter(code="voucher_granted", customer_id=created.pk).count() == 1
+
+
+def test_voucher_grant_bulk__a_decision_granted_meanwhile__answered_one_by_one_as_existing(victim, organiser, monkeypatch):
+    """Another request granted D-9 after this one read its decisions: the set's INSERT meets the
+    unique decision id, and the list is granted again decision by decision."""
+    from api import granting
+
+    real = granting.Known.for_user
+    calls = []
+
+    def stale(user, decision_ids=()):
+        calls.append(decision_ids)
+        return real(user, ()) if len(calls) == 1 else real(user, decision_ids)
+
+    monkeypatch.setattr(granting.Known, "for_user", staticmethod(stale))
+    earlier = organiser.post("/api/v1/vouchers", _decision(victim, "D-9")).json()["number"]
+    calls.clear()
+
+    results = organiser.post("/api/v1/vouchers/bulk", {"decisions": [_decision(victim, "D-8"), _decision(victim, "D-9")]}).json()["results"]
+
+    assert len(calls) == 2
+    assert [row["status"] for row in results] == ["created", "existing"]
+    assert results[1]["number"] == earlier
+    assert Voucher.objects.filter(decision_id="D-8").count() == 1
+
+
 def test_voucher_grant_bulk__more_than_1000__422(victim, organiser):
     response = organiser.post("/api/v1/vouchers/bulk", {"decisions": [_decision(victim, f"E-{i}") for i in range(1001)]})
 
