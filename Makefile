@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test browser idp migrate demo stop-db outage-check bench bench-scale scale bench-payments clean
+.PHONY: run test install install-test browser idp migrate demo stop-db outage-check bench bench-scale scale bench-payments loadtest clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -83,6 +83,15 @@ scale: install
 bench-payments: install
 	$(PY) -m psop.devdb exec -- $(PY) manage.py migrate --no-input
 	$(PY) -m psop.devdb exec -- $(PY) scripts/bench_payments.py $(BENCH_ARGS)
+
+# Capacity of one gunicorn node (issue 27): locust's staff mix at rising rates until p95 > 250 ms or an
+# error (scripts/loadtest.py, on the data of `make scale`; LOADTEST_ARGS="--rates 5,10 --seconds 20").
+$(VENV)/.installed-load: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[load]'
+	touch $@
+
+loadtest: $(VENV)/.installed-load
+	PSOP_PGDATA=$(BENCH_PGDATA) $(PY) -m psop.devdb exec -- $(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 clean: stop-db
 	rm -rf .pgdata .pgdata-test staticfiles
