@@ -6,18 +6,28 @@
 
 Serves PSOP with gunicorn (2 sync workers, DEBUG off, PSOP_BENCH=1 so that every answer carries
 its query count), logs in over HTTP as the training users (the login form and its CSRF token) and
-requests each page of issue 10's table ``--rounds`` times, each request right after the floor,
-``/terveys/`` (the load balancers' health check: no login, one indexed query, a small template),
-asked twice: by the page's own user (so that the floor holds what the framework does for every
-signed-in request: reading the session and the user, saving the session) and without cookies, as
-a load balancer asks it. Prints p50 and p95 milliseconds, the ratio of the page's p50 to the
-signed-in floor's p50 (and to the load balancer's) and the page's query count (counted by the
-server); writes the same as JSON. Asserts nothing.
+requests every page a user can open (scripts/bench_pages.py; tests/test_bench_coverage.py fails on
+a page of the access matrix that is not there, and on a GET operation of the API) ``--rounds``
+times, each request right after the floor, ``/terveys/`` (the load balancers' health check: no
+login, one indexed query, a small template), asked twice: by the page's own user (so that the floor
+holds what the framework does for every signed-in request: reading the session and the user, saving
+the session) and without cookies, as a load balancer asks it. The API's reads carry an API key of
+the provider's or the organiser's (made once for the bench), no session. Prints p50 and p95
+milliseconds, the ratio of the page's p50 to the signed-in floor's p50 (and to the load balancer's)
+and the page's query count (counted by the server); writes the same as JSON. Asserts nothing about
+the times; a page that answers other than expected (a GET other than 200, a form's POST other than
+its redirect) is marked in the table and listed at the end, and the script exits with status 1.
+
+What the data lacks is made once, as a user would: an API key of `tuottaja`'s and of
+`jarjestaja-paakayttaja`'s organisation, a voucher granted with a client system's decision id, and
+(where the organiser has no run that pays `tuottaja`'s provider) the payment run of the month before
+last, computed before the timing starts.
 
 The POSTs write, as a user would: "record an event" adds a small event to a different recordable
-reservation of `tuottaja` each round, and "create a customership" takes a fresh capitation voucher
+reservation of `tuottaja` each round, "create a customership" takes a fresh capitation voucher
 each round (on data with too few of them, such as the training data, it times the GET form instead
-and says so).
+and says so), "Myönnä ostovoima" grants a new voucher to one customer each round, and the
+Myöntäminen search by henkilötunnus logs a read.
 """
 
 import argparse
@@ -33,6 +43,7 @@ import statistics
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -48,13 +59,24 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Exists, OuterRef  # noqa: E402
+from django.db.models import Exists, OuterRef, Q  # noqa: E402
 
+from api.models import ApiKey  # noqa: E402
+from api.services import api_key_create, secret_hash  # noqa: E402
 from core.dates import today  # noqa: E402
 from customers.models import Customership  # noqa: E402
-from organisations.models import Office, Provider  # noqa: E402
+from events.models import Event  # noqa: E402
+from grants.selectors import grantable_services  # noqa: E402
+from grants.services import Granted, voucher_grant  # noqa: E402
+from grants.views import customer_token  # noqa: E402
+from organisations.models import Membership, Office, Provider  # noqa: E402
+from payments.models import PaymentRun  # noqa: E402
+from payments.services import payment_run_compute, system_user  # noqa: E402
 from reservations.models import Reservation  # noqa: E402
-from vouchers.models import Voucher, VoucherKind, VoucherState, voucher_in_force_q  # noqa: E402
+from scripts.bench_pages import API_SECRETS, DECISION_ID, Objects, Page, pages  # noqa: E402
+from vouchers.models import (  # noqa: E402
+    Customer, Service, ServiceAgreement, ServiceContent, Voucher, VoucherKind, VoucherState, voucher_in_force_q,
+)
 from vouchers.selectors import price_items_valid_on, price_lists_valid_on  # noqa: E402
 
 PASSWORD = "demo-salasana"
@@ -120,35 +142,12 @@ class Browser:
         return {"X-CSRFToken": self.cookies.get("csrftoken", "")}
 
 
-# --- what to request ---------------------------------------------------------------------------------
+# --- what to request: scripts/bench_pages.py's list, with the objects of this database -------------------
 
 
-class Page:
-    def __init__(self, label, user, path, *, method="GET", headers=None, body=None, ok=(200,), note=""):
-        self.label, self.user, self.path, self.method = label, user, path, method
-        self.headers = headers or {}
-        self.body = body  # None, or a function of the round number giving (path, body)
-        self.ok = ok
-        self.note = note
-        self.times: list[float] = []
-        self.app_ms: list[float] = []
-        self.queries: set[int] = set()
-        self.statuses: dict[int, int] = {}
-
-    def request_for(self, round_number: int):
-        if self.body is None:
-            return self.path, None
-        return self.body(round_number)
-
-
-def _hx(target: str) -> dict:
-    return {"HX-Request": "true", "HX-Target": target, "HX-Current-URL": "http://127.0.0.1/"}
-
-
-def recordable_reservations(count: int) -> list[Reservation]:
-    """`count` different reservations of the provider on service vouchers open today with a price today."""
+def _recordable(provider: Provider):
+    """The provider's reservations on service vouchers open today with a price today."""
     day = today()
-    provider = Provider.objects.get(name=PROVIDER)
     prices = price_items_valid_on(
         day,
         content=OuterRef("voucher_content__content"),
@@ -156,26 +155,27 @@ def recordable_reservations(count: int) -> list[Reservation]:
         organiser=OuterRef("voucher__organiser"),
         service=OuterRef("voucher__service"),
     )
-    return list(
+    return (
         Reservation.objects.filter(provider=provider, voucher__service__kind=VoucherKind.SERVICE_VOUCHER)
         .in_force_on(day)
         .filter(voucher_in_force_q(day))
         .filter(Exists(prices))
-        .order_by("pk")[:count]
+        .order_by("pk")
     )
 
 
-def fresh_capitation_vouchers(count: int) -> list[Voucher]:
-    """`count` open capitation vouchers without a customership that the provider may take in."""
+def fresh_vouchers(provider: Provider, kind: str, count: int) -> list[Voucher]:
+    """`count` open vouchers of ``kind`` the provider may take (a price list today), not yet reserved
+    nor taken as a customership."""
     day = today()
-    provider = Provider.objects.get(name=PROVIDER)
     priced = price_lists_valid_on(day, provider=provider.pk, organiser=OuterRef("organiser"), service=OuterRef("service"))
     return list(
-        Voucher.objects.filter(service__kind=VoucherKind.CAPITATION)
+        Voucher.objects.filter(service__kind=kind)
         .in_state(VoucherState.OPEN, day)
         .in_force_on(day)
         .filter(Exists(priced))
         .exclude(Exists(Customership.objects.filter(voucher=OuterRef("pk"))))
+        .exclude(Exists(Reservation.objects.filter(voucher=OuterRef("pk"))))
         .order_by("pk")[:count]
     )
 
@@ -199,72 +199,103 @@ def totp_code() -> str:
     return format_hotp_value(hotp_value(BENCH_TOTP_SECRET, int(time.time()) // 30))
 
 
-def pages(rounds: int) -> list[Page]:
-    total = rounds + WARMUP_ROUNDS
+def ensure_api_key(username: str, scopes: list[str]) -> ApiKey:
+    """The key of ``username``'s organisation that the bench signs its API requests with: made once
+    by api_key_create (as the organisation's admin would), its secret then set to the bench's own
+    (bench_pages.API_SECRETS), so that a later run finds it again."""
+    hashed = secret_hash(API_SECRETS[username])
+    key = ApiKey.objects.filter(secret_hash=hashed).first()
+    if key is not None and key.revoked_at is not None:  # revoked on its page: a new one, the old one's hash let go
+        ApiKey.objects.filter(pk=key.pk).update(secret_hash=secret_hash(f"{hashed}-revoked-{key.pk}"))
+        key = None
+    if key is None:
+        key, _secret = api_key_create(user=get_user_model().objects.get(username=username), name="make bench",
+                                      scopes=scopes)
+        ApiKey.objects.filter(pk=key.pk).update(secret_hash=hashed)
+    return key
+
+
+def ensure_payment_run(organiser_id: int, provider: Provider) -> PaymentRun:
+    """The organiser's newest run that pays the provider. Without one (`make scale` and the training
+    data have none), the run of the month before last is computed here, as the monthly schedule
+    would have, untimed: it settles the events it pays (the older ones approved late), none of last
+    month's, which `make bench-payments` times."""
+    run = PaymentRun.objects.filter(organiser_id=organiser_id, payments__provider=provider).order_by("-month").first()
+    if run is None:
+        month = (today().replace(day=1) - dt.timedelta(days=32)).replace(day=1)
+        run, _created = PaymentRun.objects.get_or_create(
+            organiser_id=organiser_id, month=month,
+            defaults={"created_by": system_user(), "status": PaymentRun.Status.RUNNING},
+        )
+        print(f"bench: computing {run.organiser}'s payment run of {month:%m/%Y} for the payment pages")
+        run = payment_run_compute(run_id=run.pk)
+    return run
+
+
+def ensure_decision(user, customer: Customer, service_id: int, content_id: int) -> Voucher:
+    """A voucher granted with the client system's decision id (API: "a voucher by decision"); the
+    same decision sent again returns it (grants.services.voucher_grant)."""
+    voucher, _created = voucher_grant(
+        user=user, customer=customer, service=Service.objects.get(pk=service_id),
+        contents=[Granted(content_id=content_id, quantity=Decimal(10), unit_value=Decimal("38.00"), period="month")],
+        valid_from=today(), valid_to=today() + dt.timedelta(days=364), decision_number="make bench",
+        decision_date=today(), decision_id=DECISION_ID,
+    )
+    return voucher
+
+
+def bench_objects(total: int) -> Objects:
+    """What the pages are requested with, from this database; makes what it lacks (see ensure_*)."""
+    users = {user.username: user for user in get_user_model().objects.filter(
+        username__in=["tuottaja", "jarjestaja", "jarjestaja-paakayttaja", "kirjaaja"])}
     provider = Provider.objects.get(name=PROVIDER)
+    organiser_id = Membership.objects.get(user=users["jarjestaja"]).organiser_id
     shown = Reservation.objects.filter(voucher__number="1005").first() or Reservation.objects.filter(provider=provider).first()
-    record = recordable_reservations(total)
-    fresh = fresh_capitation_vouchers(total)
-    office = Office.objects.filter(provider=provider).order_by("pk").first()
-    name = _common_last_name()
-    day = today().strftime("%Y-%m-%d")
-    plus = f"/palveluvaraukset/{shown.pk}/"
-    # A voucher of jarjestaja's own organiser, for its decision pages.
-    letter_number = Voucher.objects.filter(organiser__members__user__username="jarjestaja", closed_on__isnull=True) \
-        .order_by("pk").values_list("number", flat=True).first()
-    result = [
-        Page("Asiakas", "tuottaja", "/asiakas/"),
-        Page("lookup 1001", "tuottaja", "/asiakas/haku/?numero=1001"),
-        Page('reservation "+" fragment', "tuottaja", plus, headers=_hx(f"reservation-{shown.pk}")),
-        Page("Palveluvaraukset (provider)", "tuottaja", "/palveluvaraukset/"),
-        Page("Palveluvaraukset (organiser)", "jarjestaja", "/palveluvaraukset/"),
-        Page("Palveluvaraukset search by name", "tuottaja", f"/palveluvaraukset/?{urlencode({'haku': name})}"),
-        # Not in issue 10's table, but what an organiser's staff do every day: find a customer by
-        # name among the organiser's reservations, and the events waiting for their review.
-        Page("search by name (organiser)", "jarjestaja", f"/palveluvaraukset/?{urlencode({'haku': name})}"),
-        Page("Tarkastettavat (organiser)", "jarjestaja", "/tapahtumat/tarkastettavat/"),
-        Page("Ostovoimat (provider)", "tuottaja", "/ostovoimat/"),
-        Page("Ostovoimat (organiser)", "jarjestaja", "/ostovoimat/"),
-        Page("Saldo-ostovoimat", "tuottaja", "/saldo-ostovoimat/"),
-    ]
-    if len(record) >= total:
-        result.append(Page(
-            "record an event (POST)", "tuottaja", "/palveluvaraukset/…/tapahtuma/", method="POST", headers=_hx("panel"),
-            body=lambda n: (f"/palveluvaraukset/{record[n].pk}/tapahtuma/", {
-                "paivamaara": day, "sisalto": record[n].voucher_content_id, "maara": "0,25", "lisatieto": "make bench"}),
-        ))
-    else:
-        first = record[0] if record else shown
-        result.append(Page("record an event (GET form)", "tuottaja", f"/palveluvaraukset/{first.pk}/tapahtuma/",
-                           note=f"only {len(record)} recordable reservations: the form, not a POST"))
-    if len(fresh) >= total and office is not None:
-        result.append(Page(
-            "create a customership (POST)", "tuottaja", "/ostovoimat/…/asiakkuus/", method="POST",
-            headers=_hx("lookup-result"),
-            body=lambda n: (f"/ostovoimat/{fresh[n].number}/asiakkuus/", {
-                "toimipaikka": office.pk, "alkaa": day, "sopimusehdot": "on", "sopimussuhde": "on"}),
-        ))
-    else:
-        number = fresh[0].number if fresh else "2001"
-        result.append(Page("create a customership (GET form)", "tuottaja", f"/ostovoimat/{number}/asiakkuus/",
-                           headers=_hx("lookup-result"),
-                           note=f"only {len(fresh)} fresh capitation vouchers: the form, not a POST"))
-    result += [
-        Page("Lokitiedot", "jarjestaja-paakayttaja", "/loki/"),
-        Page("Maksatus (payment runs)", "jarjestaja", "/maksatus/"),
-        Page("admin: vouchers changelist", "admin", "/admin/vouchers/voucher/"),
-        Page("admin: events changelist", "admin", "/admin/events/event/"),
-        # Issue 21 and 22's pages: identification, granting, the registers.
-        Page("Organisaatio: Tunnistautuminen", "jarjestaja-paakayttaja", "/organisaatio/tunnistautuminen/"),
-        Page("Organisaatio: Kutsu käyttäjä (form)", "jarjestaja-paakayttaja", "/organisaatio/kayttajat/kutsu/"),
-        Page("Myöntäminen", "jarjestaja", "/myontaminen/"),
-        Page("Muuta myöntöä (form)", "jarjestaja", f"/ostovoimat/{letter_number}/muutos/"),
-        Page("decision letter", "jarjestaja", f"/ostovoimat/{letter_number}/paatos/"),
-        Page("Organisaatio: Palvelut", "jarjestaja-paakayttaja", "/organisaatio/palvelut/"),
-        Page("Organisaatio: Sopimukset", "jarjestaja-paakayttaja", "/organisaatio/sopimukset/"),
-    ]
+    record = list(_recordable(provider)[:total])
+    own = Voucher.objects.filter(organiser_id=organiser_id, closed_on__isnull=True).select_related("customer") \
+        .order_by("pk").first()
+    # The grants' customer: the newest voucher's, so that the vouchers the bench grants go to one
+    # customer run after run (not to the customer whose page is timed).
+    granted_to = Voucher.objects.filter(organiser_id=organiser_id).select_related("customer").order_by("-pk") \
+        .first().customer
+    service = grantable_services(organiser_id).filter(kind=VoucherKind.SERVICE_VOUCHER).first()
+    content = ServiceContent.objects.filter(service=service).order_by("name").first()
+    member = users.get("kirjaaja") or get_user_model().objects.filter(membership__provider=provider) \
+        .exclude(username="tuottaja").order_by("pk").first()
+    agreement = ServiceAgreement.objects.filter(organiser_id=organiser_id, provider=provider).order_by("pk").first()
+    events = Event.objects.order_by("pk")
+    event = (events.filter(reservation__in=[r.pk for r in record]).first()
+             or events.filter(reservation__provider=provider).first())
+    customership = (Customership.objects.filter(provider=provider, voucher__organiser_id=organiser_id)
+                    .filter(Q(end_date__isnull=True) | Q(end_date__gte=today())).order_by("pk").first())
+    unreserved = fresh_vouchers(provider, VoucherKind.SERVICE_VOUCHER, 1)
     ensure_second_factor("admin")
-    return result
+    ensure_decision(users["jarjestaja"], granted_to, service.pk, content.pk)
+    ensure_api_key("jarjestaja-paakayttaja", ["read", "payments", "grants"])
+    return Objects(
+        last_name=_common_last_name(),
+        shown_reservation=shown.pk,
+        lookup_number="1001",
+        recordable=[(r.pk, r.voucher_content_id) for r in record],
+        fresh_capitation=[v.number for v in fresh_vouchers(provider, VoucherKind.CAPITATION, total)],
+        office=Office.objects.filter(provider=provider).order_by("pk").values_list("pk", flat=True).first(),
+        unreserved_number=unreserved[0].number if unreserved else "1001",
+        own_number=own.number,
+        own_customer=own.customer_id,
+        customer_hetu=granted_to.henkilotunnus,
+        customer_token=customer_token(users["jarjestaja"], granted_to),
+        grant_service=service.pk,
+        grant_content=content.pk,
+        member=member.pk,
+        service=agreement.service_id,
+        agreement=agreement.pk,
+        price_list=agreement.price_lists.order_by("pk").values_list("pk", flat=True).first(),
+        event=event.pk,
+        credit_event=events.filter(organiser_id=organiser_id).first().pk,
+        customership=customership.pk,
+        run=ensure_payment_run(organiser_id, provider).pk,
+        api_key=ensure_api_key("tuottaja", ["read", "payments"]).pk,
+    )
 
 
 def _common_last_name() -> str:
@@ -347,17 +378,20 @@ def measure(port: int, rounds: int, page_list: list[Page]) -> tuple[Page, Page]:
     the user's load), then the page. Returns the two floors."""
     browsers = {}
     for page in page_list:
-        if page.user not in browsers:
-            browsers[page.user] = Browser(port)
-            browsers[page.user].log_in(page.user)
+        if (page.user, page.api) not in browsers:
+            browsers[page.user, page.api] = Browser(port)
+            if not page.api:  # an API request carries its key, no session (its floor is the load balancer's)
+                browsers[page.user, page.api].log_in(page.user)
     anonymous_floor = Page("floor /terveys/, no session (load balancer)", "", FLOOR)
     signed_floor = Page("floor /terveys/, signed in", "", FLOOR)
     anonymous = Browser(port)
     for round_number in range(WARMUP_ROUNDS + rounds):
         counted = round_number >= WARMUP_ROUNDS
         for page in page_list:
-            browser = browsers[page.user]
-            for target, client in ((anonymous_floor, anonymous), (signed_floor, browser), (page, browser)):
+            browser = browsers[page.user, page.api]
+            # An API request has no session: its floor is the load balancer's, not a signed-in one.
+            targets = [(anonymous_floor, anonymous)] + ([] if page.api else [(signed_floor, browser)])
+            for target, client in (*targets, (page, browser)):
                 path, body = target.request_for(round_number)
                 headers = dict(target.headers)
                 if target.method == "POST":
@@ -380,10 +414,11 @@ def row(page: Page, floor_p50: float, anonymous_p50: float) -> dict:
     p50 = statistics.median(page.times)
     return {
         "page": page.label,
-        "user": page.user,
+        "user": page.who,
         "method": page.method,
         "path": page.path,
         "status": page.statuses,
+        "unexpected_status": sorted(code for code in page.statuses if code not in page.ok),
         "p50_ms": round(p50, 2),
         "p95_ms": round(percentile(page.times, 0.95), 2),
         "ratio": round(p50 / floor_p50, 2),
@@ -421,7 +456,8 @@ def main() -> None:
     if args.scale and size["vouchers"] < 100_000:
         raise SystemExit(f"bench-scale: only ~{size['vouchers']} vouchers here; run `make scale` first")
 
-    page_list = pages(args.rounds)
+    total = args.rounds + WARMUP_ROUNDS
+    page_list = pages(bench_objects(total), total, today=today())
     connection.close()
     port = free_port()
     server = start_gunicorn(port)
@@ -448,10 +484,13 @@ def main() -> None:
         queries = "/".join(map(str, r["queries"]))
         status = ",".join(f"{code}×{n}" for code, n in sorted(r["status"].items()))
         flag = "" if r["ratio"] <= 2 else "  > 2×"
+        if r["unexpected_status"]:
+            flag += "  !! UNEXPECTED STATUS"
         print(f"{r['page']:{width}}  {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['ratio']:>8.2f} "
               f"{r['ratio_to_anonymous_floor']:>6.1f} {queries:>8}  {status}{flag}")
         if r["note"]:
             print(f"{'':{width}}  ({r['note']})")
+    failed = [(page, r) for page, r in zip(page_list, results, strict=True) if r["unexpected_status"]]
     report = {
         "date": when.isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
@@ -466,6 +505,14 @@ def main() -> None:
     }
     json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"\nwritten to {json_path}")
+    if failed:
+        print(f"\nbench: {len(failed)} page(s) answered other than expected (their times are an error's, "
+              "not the page's):")
+        for page, r in failed:
+            expected = "/".join(map(str, page.ok))
+            got = ", ".join(f"{code}×{n}" for code, n in sorted(r["status"].items()))
+            print(f"  {page.label}: {page.method} {page.path} as {page.who}: {got} (expected {expected})")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

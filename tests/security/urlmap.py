@@ -66,6 +66,7 @@ class ProductUrl:
     name: str | None  # with namespaces, e.g. "events:create"
     route: str  # the full route, e.g. "palveluvaraukset/<int:reservation_id>/tapahtuma/"
     params: dict  # parameter name -> converter name ("int", "str", ...)
+    view: Callable | None = field(default=None, compare=False)  # the pattern's callback, decorators and all
 
 
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -86,7 +87,7 @@ def _walk(patterns, prefix="", namespace=""):
                 continue
             name = f"{namespace}{entry.name}" if entry.name else None
             params = {m["name"]: m["converter"] or "str" for m in _PARAM.finditer(route)}
-            yield ProductUrl(name=name, route=route, params=params)
+            yield ProductUrl(name=name, route=route, params=params, view=entry.callback)
 
 
 def product_urls() -> list[ProductUrl]:
