@@ -40,10 +40,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from api.services import api_key_create  # noqa: E402
-from bench import PROVIDER, Browser, data_size, free_port, fresh_capitation_vouchers, recordable_reservations  # noqa: E402
+from bench import PROVIDER, Browser, _recordable, data_size, free_port, fresh_vouchers  # noqa: E402
 from core.dates import today  # noqa: E402
 from organisations.models import Office, Provider  # noqa: E402
 from reservations.models import Reservation  # noqa: E402
+from vouchers.models import VoucherKind  # noqa: E402
 
 SESSIONS_PER_ROLE = 12
 API_KEYS = 6
@@ -68,8 +69,8 @@ def plan(max_posts: int) -> dict:
         "reservations": [pk for pk, _number in rows],
         "name": name,
         "office": Office.objects.filter(provider=provider).order_by("pk").values_list("pk", flat=True).first(),
-        "recordable": [{"id": r.pk, "content": r.voucher_content_id} for r in recordable_reservations(max_posts)],
-        "fresh_capitation": [v.number for v in fresh_capitation_vouchers(max_posts // 4)],
+        "recordable": [{"id": r.pk, "content": r.voucher_content_id} for r in _recordable(provider)[:max_posts]],
+        "fresh_capitation": [v.number for v in fresh_vouchers(provider, VoucherKind.CAPITATION, max_posts // 4)],
         "api_keys": keys,
     }
 
