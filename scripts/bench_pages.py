@@ -151,6 +151,7 @@ def pages(o: Objects, total: int, *, today: dt.date) -> list[Page]:
         Page("Myöntäminen", "jarjestaja", "/myontaminen/"),
         Page("Muuta myöntöä (form)", "jarjestaja", f"/ostovoimat/{o.own_number}/muutos/"),
         Page("decision letter", "jarjestaja", f"/ostovoimat/{o.own_number}/paatos/"),
+        Page("decision letter (PDF)", "jarjestaja", f"/ostovoimat/{o.own_number}/paatos.pdf"),
         Page("Organisaatio: Palvelut", "jarjestaja-paakayttaja", "/organisaatio/palvelut/"),
         Page("Organisaatio: Sopimukset", "jarjestaja-paakayttaja", "/organisaatio/sopimukset/"),
         # Granting (issue 22: a grant in at most 25 queries and 8× the floor). The search POSTs the

@@ -654,6 +654,7 @@ ROUTES.update({
                           post=_grant_body),
     "grants:voucher": Route(kwargs=lambda v: {"number": v.fresh_voucher.number}, entitled="organiser"),
     "grants:letter": Route(kwargs=lambda v: {"number": v.fresh_voucher.number}, entitled="organiser"),
+    "grants:letter_pdf": Route(kwargs=lambda v: {"number": v.fresh_voucher.number}, entitled="organiser"),
     "grants:change": Route(kwargs=lambda v: {"number": v.fresh_voucher.number}, entitled="organiser",
                            post=_change_body),
     "grants:close": Route(
