@@ -19,6 +19,7 @@ from core.forms import search_term
 from core.htmx import done, render_page, wants_fragment
 from core.pagination import keyset_page
 from core.sorting import list_query, sorting
+from core.replica import replica_reads
 from events import imports as event_imports
 from events import services as event_services
 from events.filters import ReviewFilter, VoucherTabFilter
@@ -101,6 +102,7 @@ def _vouchers_tab(request, *, tab, title):
 
 @require_GET
 @member_required
+@replica_reads
 def voucher_list(request):
     """The "Ostovoimat" tab: service vouchers and purchased services with a reservation."""
     return _vouchers_tab(request, tab="vouchers", title=gettext_lazy("Ostovoimat"))
@@ -108,6 +110,7 @@ def voucher_list(request):
 
 @require_GET
 @member_required
+@replica_reads
 def balance_voucher_list(request):
     """The "Saldo-ostovoimat" tab: balance vouchers with a reservation."""
     return _vouchers_tab(request, tab="balance", title=gettext_lazy("Saldo-ostovoimat"))
@@ -242,6 +245,7 @@ def event_credit(request, event_id):
 
 @require_GET
 @organiser_required
+@replica_reads
 def review_list(request):
     """Events waiting for the organiser's review, across the organiser's providers."""
     filters = ReviewFilter(request.GET, queryset=events_waiting_for_review(request.user), user=request.user)

@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After a POST, the user's reads stay on the primary until the replica has replayed it (core.replica).
+    "core.replica.RememberWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -216,6 +218,32 @@ if os.environ.get("DATABASE_PARALLEL_SETUP_COST", "10000").strip():
     _options = DATABASES["default"]["OPTIONS"]
     _setting = f"-c parallel_setup_cost={env_int('DATABASE_PARALLEL_SETUP_COST', 10000)}"
     _options["options"] = f"{_options['options']} {_setting}" if _options.get("options") else _setting
+
+# A streaming replica for the reads of the list pages (issue 26; core.replica): DATABASE_REPLICA_URL,
+# the same database on a hot standby, as the application role. A replica that does not answer within
+# DATABASE_REPLICA_CONNECT_TIMEOUT seconds, or lags more than REPLICA_MAX_LAG seconds, is skipped.
+REPLICA_MAX_LAG = env_int("REPLICA_MAX_LAG", 5)
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a valid database URL: {error}") from None
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"]["OPTIONS"],
+                                       "connect_timeout": env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 1)}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Behind PgBouncer in transaction mode (DATABASE_POOLER=transaction): a server connection serves
+# another client after each transaction, so no server-side cursors (a named cursor outlives its
+# transaction), no prepared statements, and no startup options (set them on the role instead:
+# ALTER ROLE psop_app SET parallel_setup_cost = 10000). The workers connect directly (LISTEN).
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip()
+if DATABASE_POOLER not in ("", "transaction"):
+    raise ImproperlyConfigured(f"DATABASE_POOLER must be empty or transaction; got {DATABASE_POOLER!r}")
+if DATABASE_POOLER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["OPTIONS"].pop("options", None)
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
