@@ -12,6 +12,7 @@ constraint), so a race past the lock still hits the database. One open applicati
 organiser and service is a partial unique constraint."""
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -45,6 +46,7 @@ from registers.services import Price, agreement_create, price_list_create
 from vouchers.models import Service, ServiceContent
 
 State = ApplicationState
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -266,7 +268,14 @@ def _tell_applicant(application: Application, *, kind: str, params: dict) -> Non
         text = str(TEXTS[NotificationKind(kind)]) % {"reason": "", "day": "", **params}
         subject = f"PSOP: {NotificationKind(kind).label}"
         email = application.email
-        transaction.on_commit(lambda: send_mail(subject, text, None, [email], fail_silently=True))
+        transaction.on_commit(lambda: _send(subject, text, email))
+
+
+def _send(subject: str, text: str, address: str) -> None:
+    try:
+        send_mail(subject, text, None, [address])
+    except OSError:  # the decision stands and is on the applicant's page; a mail server down must not fail it
+        logger.exception("Application e-mail to %s not sent", address)
 
 
 @transaction.atomic

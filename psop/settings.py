@@ -325,6 +325,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "vouchers:customer_tab"
+# A user with no organisation yet (a company applying to become a provider, issue 24) lands on its
+# applications (identity.adapters.AccountAdapter).
+NON_MEMBER_LOGIN_REDIRECT_URL = "applications:mine"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lock an account after five failed attempts; only an admin unlocks it.

@@ -206,3 +206,9 @@ def test_pages__a_provider_sees_no_review_and_a_recorder_no_applications(client,
     assert client.get(reverse("applications:review_queue")).status_code == 404
     client.force_login(provider_user(role=Membership.Role.RECORDER))
     assert client.get(reverse("applications:mine")).status_code == 404
+
+
+def test_login__signed_up_company_lands_on_its_applications(client):
+    signed_up_user()
+    response = client.post(reverse("login"), {"login": "uusihoiva", "password": "vahva-salasana-2024!"})
+    assert response.status_code == 302 and response["Location"] == reverse("applications:mine")
