@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "organisations",
     "vouchers",
     "registers",  # the organiser's registers: services, agreements, price lists (issue 22)
+    "applications",  # hakeutuminen: rulebooks, sign-ups, applications and their review (issue 24)
     "reservations",
     "customers",
     "events",
@@ -352,6 +353,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "vouchers:customer_tab"
+# A user with no organisation yet (a company applying to become a provider, issue 24) lands on its
+# applications (identity.adapters.AccountAdapter).
+NON_MEMBER_LOGIN_REDIRECT_URL = "applications:mine"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lock an account after five failed attempts; only an admin unlocks it.
@@ -453,8 +457,36 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (applications' attachments, rulebooks' PDFs; issue 24) go through Django's storage
+# API: the file system under MEDIA_ROOT by default (development), or an S3-compatible store in
+# production with PSOP_STORAGE=s3 (django-storages: AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL,
+# AWS_S3_REGION_NAME and the keys AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment;
+# README "Uploaded files"). Files are never served from MEDIA_URL: the views check who asks.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+_STORAGE = os.environ.get("PSOP_STORAGE", "filesystem")
+if _STORAGE not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured(f"PSOP_STORAGE must be 'filesystem' or 's3'; got {_STORAGE!r}")
+if _STORAGE == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# An upload over this is written to a temporary file instead of memory; the attachment views refuse
+# a file over 10 MB while it is still arriving (applications.files.BoundedUploadHandler).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
