@@ -3,7 +3,7 @@ is not found (None), which the pages answer with 404."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from applications.models import (
     Application,
@@ -191,21 +191,19 @@ def rulebook_acceptances(rulebook: Rulebook) -> list[dict]:
 
 def provider_rulebooks(user) -> list[dict]:
     """For a provider's admin: the newest version of each rulebook of its agreements, and whether it
-    has accepted it."""
+    has accepted it. Two queries however many organisers and services (a national provider has
+    agreements with many)."""
     if not permissions.manages_provider(user):
         return []
     provider_id = permissions.provider_id_of(user)
-    agreements = (ServiceAgreement.objects.filter(provider_id=provider_id)
-                  .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today()))
-                  .values_list("organiser_id", "service_id").distinct())
-    rows = []
-    for organiser_id, service_id in agreements:
-        rulebook = (Rulebook.objects.filter(organiser_id=organiser_id, service_id=service_id)
-                    .select_related("organiser", "service").order_by("-version").first())
-        if rulebook is None:
-            continue
-        accepted = RulebookAcceptance.objects.filter(rulebook=rulebook, provider_id=provider_id).first()
-        rows.append({"rulebook": rulebook, "acceptance": accepted})
+    agreements = (ServiceAgreement.objects.filter(provider_id=provider_id, organiser_id=OuterRef("organiser_id"),
+                                                  service_id=OuterRef("service_id"))
+                  .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today())))
+    newest = list(Rulebook.objects.filter(Exists(agreements)).select_related("organiser", "service")
+                  .order_by("organiser_id", "service_id", "-version").distinct("organiser_id", "service_id"))
+    accepted = {acceptance.rulebook_id: acceptance for acceptance in RulebookAcceptance.objects.filter(
+        provider_id=provider_id, rulebook_id__in=[rulebook.pk for rulebook in newest])}
+    rows = [{"rulebook": rulebook, "acceptance": accepted.get(rulebook.pk)} for rulebook in newest]
     return sorted(rows, key=lambda row: (row["rulebook"].organiser.name, row["rulebook"].service.name))
 
 
