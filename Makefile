@@ -94,4 +94,4 @@ loadtest: $(VENV)/.installed-load
 	PSOP_PGDATA=$(BENCH_PGDATA) $(PY) -m psop.devdb exec -- $(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 clean: stop-db
-	rm -rf .pgdata .pgdata-test staticfiles
+	rm -rf .pgdata .pgdata-test staticfiles media
