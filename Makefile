@@ -111,4 +111,4 @@ cluster: install pgbouncer
 	PSOP_PGDATA=$(BENCH_PGDATA) $(PY) scripts/cluster.py --port $(PORT)
 
 clean: stop-db
-	rm -rf .pgdata .pgdata-test staticfiles
+	rm -rf .pgdata .pgdata-test staticfiles media
