@@ -34,6 +34,7 @@ from events.selectors import (
     reservation_events,
     reservations_with_prices,
     review_count,
+    tab_reservations,
 )
 from organisations import permissions
 from organisations.permissions import member_required, organiser_required
@@ -78,7 +79,7 @@ def _attach_usage(reservations):
 def _vouchers_tab(request, *, tab, title):
     text = search_term(request.GET)
     kinds = TAB_KINDS[tab]
-    filters = VoucherTabFilter(request.GET, queryset=reservations_with_prices(request.user, kinds=kinds), user=request.user, kinds=kinds)
+    filters = VoucherTabFilter(request.GET, queryset=tab_reservations(request.user, kinds=kinds), user=request.user, kinds=kinds)
     reservations = search_reservations(filters.results, text)
     keep = {"haku": text, **filters.kept()}
     sort = sorting(request.GET, TAB_SORTS, default="numero", keep=keep)

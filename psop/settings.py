@@ -49,6 +49,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number; got {raw!r}") from None
+
+
 MODE = os.environ.get("PSOP_MODE", "development")
 if MODE not in {"development", "production"}:
     raise ImproperlyConfigured(f"PSOP_MODE must be 'development' or 'production'; got {MODE!r}")
@@ -219,6 +229,16 @@ if os.environ.get("DATABASE_PARALLEL_SETUP_COST", "10000").strip():
     _options = DATABASES["default"]["OPTIONS"]
     _setting = f"-c parallel_setup_cost={env_int('DATABASE_PARALLEL_SETUP_COST', 10000)}"
     _options["options"] = f"{_options['options']} {_setting}" if _options.get("options") else _setting
+# A random read costs about what a sequential one does: the rows the pages read are in memory
+# (shared_buffers and the OS cache; README, "Deploying"). At the default 4 the planner preferred
+# scanning and hashing all of a big table to a few thousand index probes into it: the provider's
+# capitation estimate (Maksut) scanned all 2 million vouchers at national scale, and a name search
+# at scale 0.1 all 200,330 (issue 27, docs/scaling.md). A payment run sets the same for its own
+# transaction. As a startup option, like parallel_setup_cost; empty to keep the server's.
+if os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1").strip():
+    _options = DATABASES["default"]["OPTIONS"]
+    _setting = f"-c random_page_cost={env_float('DATABASE_RANDOM_PAGE_COST', 1.1)}"
+    _options["options"] = f"{_options['options']} {_setting}" if _options.get("options") else _setting
 
 # A streaming replica for the reads of the list pages (issue 26; core.replica): DATABASE_REPLICA_URL,
 # the same database on a hot standby, as the application role. A replica that does not answer within
@@ -237,7 +257,8 @@ DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 # Behind PgBouncer in transaction mode (DATABASE_POOLER=transaction): a server connection serves
 # another client after each transaction, so no server-side cursors (a named cursor outlives its
 # transaction), no prepared statements, and no startup options (set them on the role instead:
-# ALTER ROLE psop_app SET parallel_setup_cost = 10000). The workers connect directly (LISTEN).
+# ALTER ROLE psop_app SET parallel_setup_cost = 10000, random_page_cost = 1.1 each). The workers
+# connect directly (LISTEN).
 DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip()
 if DATABASE_POOLER not in ("", "transaction"):
     raise ImproperlyConfigured(f"DATABASE_POOLER must be empty or transaction; got {DATABASE_POOLER!r}")

@@ -59,8 +59,9 @@ def primary() -> tuple[str, int]:
     info = _postmaster(devdb.data_dir())
     with psycopg.connect(host=info[0], port=info[1], user=devdb.SUPERUSER, dbname=devdb.DATABASE_NAME,
                          autocommit=True) as conn:
-        # PgBouncer passes no startup options: the planner setting settings.py sends is the role's.
+        # PgBouncer passes no startup options: the planner settings settings.py sends are the role's.
         conn.execute(f"ALTER ROLE {devdb.APP_ROLE} SET parallel_setup_cost = 10000")
+        conn.execute(f"ALTER ROLE {devdb.APP_ROLE} SET random_page_cost = 1.1")
     return info
 
 
