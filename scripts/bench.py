@@ -412,7 +412,10 @@ def measure(port: int, rounds: int, page_list: list[Page]) -> tuple[Page, Page]:
                 headers = dict(target.headers)
                 if target.method == "POST":
                     headers.update(client.csrf)
-                status, response_headers, _text, elapsed = client.request(target.method, path, body=body, headers=headers)
+                try:
+                    status, response_headers, _text, elapsed = client.request(target.method, path, body=body, headers=headers)
+                except TimeoutError:
+                    raise SystemExit(f"bench: {target.label} ({target.method} {path}) did not answer within 120 s") from None
                 if not counted:
                     continue
                 target.times.append(elapsed)
