@@ -166,7 +166,7 @@ def profile(client, path, rounds) -> None:
     engine = sum(cumulative for (file, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items()
                  if name == "render" and file.endswith("template/backends/django.py"))
     print(f"  profiled: {total / rounds * 1000:.1f} ms a request, templates {engine / rounds * 1000:.1f} ms "
-          f"({engine / total:.0%})", flush=True)
+          f"({engine / total:.0%}), {stats.total_calls // rounds:,} function calls a request", flush=True)
     stats.sort_stats("tottime").print_stats(12)
 
 
