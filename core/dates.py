@@ -4,7 +4,6 @@ import calendar
 import datetime as dt
 
 from django.utils import timezone
-from django.utils.formats import date_format
 
 # The dates the product deals in. Forms refuse others, so that date arithmetic cannot overflow.
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -34,5 +33,6 @@ def one_year_after(day: dt.date) -> dt.date:
 
 
 def format_day(value: dt.date) -> str:
-    """How the product writes a date in its messages: 31.12.2026."""
-    return date_format(value, "j.n.Y")
+    """How the product writes a date in its messages and lists: 31.12.2026 (the template filter
+    ``date:"j.n.Y"`` of a date, without its formatter: a list writes dozens)."""
+    return f"{value.day}.{value.month}.{value.year}"

@@ -35,6 +35,23 @@ def format_amount(value, language: str = "fi") -> str:
     return f"{sign}{whole.replace(',', NBSP)},{cents}"
 
 
+def format_quantity(value, language: str = "fi") -> str:
+    """A quantity as the template filter ``floatformat:"-2"`` writes it, without its cost: a whole
+    number without decimals (``12``), else two decimals rounded half-up (``12,50``; ``12.50`` in
+    English), no grouping. None is ""."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        text = "%d" % int(value)
+    else:
+        rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+        text = f"{abs(rounded) if not rounded else rounded:f}"
+    if (language or "fi").split("-")[0] == "en":
+        return text
+    return text.replace(".", ",")
+
+
 def parse_decimal(text: str) -> str:
     """A typed amount in the form Python's Decimal reads: a decimal comma or point in any
     language, spaces (also no-break ones) and, beside a decimal point, commas between thousands

@@ -27,6 +27,7 @@ from events.forms import CreditForm, EventForm, EventImportForm, EventImportSave
 from events.models import EventStatus
 from events.pricing import usage_of
 from events.recording import OVER_GRANT
+from events.rows import voucher_rows
 from events.selectors import (
     attach_usage,
     events_for_user,
@@ -89,6 +90,7 @@ def _vouchers_tab(request, *, tab, title):
     context = {
         "tab": tab,
         "page": page,
+        "rows": voucher_rows(page.object_list, balance=tab == "balance"),
         "title": title,
         "search": text,
         "query": list_query(urlencode({key: value for key, value in keep.items() if value}), sort.query),

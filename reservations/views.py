@@ -21,6 +21,7 @@ from core.replica import replica_reads
 from organisations.permissions import member_required
 from reservations.filters import ReservationFilter
 from reservations.forms import ReservationForm
+from reservations.rows import reservation_rows
 from reservations.selectors import (
     reservation_with_details,
     reservation_with_number,
@@ -68,7 +69,7 @@ def reservation_list(request):
     audit_read(request=request, vouchers=[r.voucher for r in page], code="reservation_list")
     # "expanded" given (the rows are closed): a name a template does not find costs an exception per use.
     context = {
-        "tab": "reservations", "page": page, "search": text, "expanded": False,
+        "tab": "reservations", "page": page, "rows": reservation_rows(page.object_list), "search": text, "expanded": False,
         "query": list_query(urlencode({key: value for key, value in keep.items() if value}), sort.query),
         "filters": filters, "sort": sort, "filtered": bool(filters.kept()),
     }
@@ -87,7 +88,9 @@ def reservation_detail(request, reservation_id):
     audit_read(request=request, vouchers=[reservation.voucher], code="reservation_view", number=reservation.voucher.number)
     row_target = f"reservation-{reservation.pk}"
     if wants_fragment(request, row_target):
-        context = {"reservation": reservation, "expanded": "piilota" not in request.GET}
+        expanded = "piilota" not in request.GET
+        context = {"reservation": reservation, "row": reservation_rows([reservation], expanded=expanded)[0],
+                   "expanded": expanded}
         return render_page(request, "reservations/list.html", context, target=row_target, partial="row")
     return render_page(request, "reservations/detail.html", {"tab": "reservations", "reservation": reservation})
 

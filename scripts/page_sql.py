@@ -5,6 +5,8 @@
     ... --explain 5                EXPLAIN (ANALYZE, BUFFERS) of each SELECT of the page over 5 ms
     ... --random-page-cost 4       the SELECTs whose plan differs at that random_page_cost from the
                                    connection's, with the median of 5 EXPLAIN ANALYZE of each
+    ... --profile                  cProfile the rounds: the share of the request in the template
+                                   engine (the backend's Template.render) and the top functions
     ... USER PATH [USER PATH ...]  several pages; USER is a username ("-": not signed in)
 
 Each request goes through django.test.Client (``force_login``, no HTTP, no gunicorn): what the
@@ -16,7 +18,9 @@ Asserts nothing.
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import re
 import statistics
 import sys
@@ -103,6 +107,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--explain", type=float, default=None, metavar="MS")
     parser.add_argument("--random-page-cost", default=None)
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     if len(args.pages) % 2:
         parser.error("give USER PATH pairs")
@@ -128,6 +133,8 @@ def measure(args, users, username, path) -> None:
         sql_times.append(recorder.ms)
     print(f"{username} {path}: p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
           f"SQL p50 {statistics.median(sql_times):.1f} ms, {len(recorder.statements)} statements", flush=True)
+    if args.profile:
+        profile(client, path, args.rounds)
     for ms, sql, params in selects(recorder):
         if args.explain is not None and ms >= args.explain:
             with connection.cursor() as cursor:
@@ -142,6 +149,25 @@ def measure(args, users, username, path) -> None:
                 there.append(total_ms(explain(sql, params, analyze=True, random_page_cost=args.random_page_cost)))
             print(f"  plan differs at random_page_cost {args.random_page_cost}: {statistics.median(there):.2f} ms"
                   f" there, {statistics.median(here):.2f} ms here: {sql[:100]!r}", flush=True)
+
+
+def profile(client, path, rounds) -> None:
+    """The rounds again under cProfile: the template engine's share (the cumulative time of the
+    Django backend's Template.render, which every page, partial and include goes through once at
+    the top) and the functions that take the most time of their own."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(rounds):
+        request(client, path)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = max(cumulative for (file, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items()
+                if name == "request" and file.endswith("page_sql.py"))
+    engine = sum(cumulative for (file, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items()
+                 if name == "render" and file.endswith("template/backends/django.py"))
+    print(f"  profiled: {total / rounds * 1000:.1f} ms a request, templates {engine / rounds * 1000:.1f} ms "
+          f"({engine / total:.0%}), {stats.total_calls // rounds:,} function calls a request", flush=True)
+    stats.sort_stats("tottime").print_stats(12)
 
 
 if __name__ == "__main__":

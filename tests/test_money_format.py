@@ -13,7 +13,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from core.forms import DecimalCommaField
-from core.money import format_amount, format_euros, parse_decimal
+from core.money import format_amount, format_euros, format_quantity, parse_decimal
 from events.models import Event
 from payments.exports import ExportRow, csv_bytes, xlsx_bytes
 from tests.events.scenarios import balance_reservation, priced_reservation
@@ -130,3 +130,11 @@ def test_provider_user_page_shows_no_ungrouped_amount(client):
     html = client.get(reverse("events:vouchers")).content.decode()
     assert f"12{NBSP}345,60{NBSP}€" in html and f"10{NBSP}000,00{NBSP}€" in html
     assert "12345,60" not in html
+
+
+@pytest.mark.parametrize("value", [D("12"), D("12.00"), D("12.5"), D("0.125"), D("-3.25"), D("-0.001"), D("1234567.891"),
+                                   D("3.001"), D("0"), 7, None])
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_format_quantity__as_floatformat_minus_2_writes_it(value, language):
+    with translation.override(language):
+        assert format_quantity(value, language) == Template('{{ value|floatformat:"-2" }}').render(Context({"value": value}))
