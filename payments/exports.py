@@ -13,7 +13,10 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from core.money import format_amount
@@ -50,38 +53,34 @@ def headers() -> list[str]:
     ]
 
 
-def line_kind(line, *, month: date | None = None) -> str:
-    """"Tapahtuma", "Hyvitys" or "Kapitaatiomaksu"; a line of an earlier month than the run's
-    ``month`` says so as the run's page does: "Tapahtuma (myöhästynyt 5/2025)"."""
-    if line.event_id is None:
-        kind = _("Kapitaatiomaksu")
-    else:
-        kind = _("Hyvitys") if line.event.credit_of_id else _("Tapahtuma")
-    if month is not None and line.for_month and line.for_month != month:
-        late = _("myöhästynyt %(month)s") % {"month": f"{line.for_month.month}/{line.for_month.year}"}
-        kind = f"{kind} ({late})"
-    return kind
+# What a row needs of its line and the rows around it, read as plain values (no model instances: a
+# national run's export has 150,000 lines, and building five related objects for each took seconds).
+ROW_FIELDS = (
+    "payment__provider__name", "payment__provider__business_id", "voucher_number", "voucher_kind", "event_id",
+    "event__credit_of_id", "for_month", "event__date", "days", "amount",
+)
 
 
 def export_rows(lines, *, month: date | None = None) -> list[ExportRow]:
-    """``lines``: a ``payments.selectors.run_lines`` queryset (its related rows are selected) of the
-    run of ``month``."""
+    """``lines``: a ``payments.selectors.run_lines`` queryset of the run of ``month``; one query. A
+    line's kind is "Tapahtuma", "Hyvitys" or "Kapitaatiomaksu"; a line of an earlier month than the
+    run's says so as the run's page does: "Tapahtuma (myöhästynyt 5/2025)"."""
+    labels = {value: str(label) for value, label in VoucherKind.choices}
+    kinds = {"capitation": _("Kapitaatiomaksu"), "credit": _("Hyvitys"), "event": _("Tapahtuma")}
+    late = {}
     rows = []
-    for line in lines:
-        voucher = line.event.reservation.voucher if line.event_id else line.customership.voucher
-        provider = line.payment.provider
-        rows.append(
-            ExportRow(
-                provider=provider.name,
-                business_id=provider.business_id,
-                voucher_number=voucher.number,
-                voucher_kind=str(VoucherKind(voucher.service.kind).label),
-                line_kind=str(line_kind(line, month=month)),
-                event_date=line.event.date if line.event_id else None,
-                days=line.days,
-                amount=line.amount,
-            )
-        )
+    for provider, business_id, number, kind, event_id, credit_of, for_month, event_date, days, amount in (
+            lines.annotate(voucher_kind=Coalesce(F("event__reservation__voucher__service__kind"),
+                                                 F("customership__voucher__service__kind")))
+            .values_list(*ROW_FIELDS)):
+        text = kinds["capitation" if event_id is None else "credit" if credit_of else "event"]
+        if month is not None and for_month and for_month != month:
+            if for_month not in late:
+                late[for_month] = _("myöhästynyt %(month)s") % {"month": f"{for_month.month}/{for_month.year}"}
+            text = f"{text} ({late[for_month]})"
+        rows.append(ExportRow(provider=provider, business_id=business_id, voucher_number=number,
+                              voucher_kind=labels.get(kind, kind), line_kind=text, event_date=event_date, days=days,
+                              amount=amount))
     return rows
 
 
@@ -124,37 +123,42 @@ def csv_bytes(rows: list[ExportRow]) -> bytes:
 
 def xlsx_bytes(rows: list[ExportRow], *, title: str) -> bytes:
     """The lines under a bold, frozen header with an autofilter over them, money as ``# ##0,00 €``,
-    and below them a totals row (a SUM formula, so that a sum stays right after an edit)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        # XLSX keeps its types: the text cells are written as strings (never formulas), exactly as
-        # they are, without CSV's apostrophe.
-        sheet.append([
-            row.provider, row.business_id, row.voucher_number, row.voucher_kind, row.line_kind,
-            row.event_date, row.days, row.amount,
-        ])
-        cells = sheet[sheet.max_row]
-        for cell in cells[:5]:
-            cell.data_type = "s"  # text, never a formula
-        if row.event_date is not None:
-            cells[5].number_format = DATE_FORMAT
-        cells[7].number_format = MONEY_FORMAT
-    last = sheet.max_row
-    total = f"=SUM({AMOUNT_COLUMN}2:{AMOUNT_COLUMN}{last})" if rows else Decimal("0.00")
-    sheet.append([_("Yhteensä"), None, None, None, None, None, None, total])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    sheet.cell(row=sheet.max_row, column=1).data_type = "s"
-    sheet.cell(row=sheet.max_row, column=8).number_format = MONEY_FORMAT
+    and below them a totals row (a SUM formula, so that a sum stays right after an edit). Written
+    row by row (openpyxl's write-only mode: a national run's 150,000 lines in seconds, not minutes)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
+    last = len(rows) + 1
     sheet.auto_filter.ref = f"A1:{COLUMNS[-1]}{last}"  # the header and the lines, not the totals row
     for column, width in zip(COLUMNS, (32, 12, 18, 18, 16, 14, 12, 14)):
         sheet.column_dimensions[column].width = width
+    bold = Font(bold=True)
+
+    def cell(value, *, font=None, number_format=None, text=False):
+        made = WriteOnlyCell(sheet, value=value)
+        if text:
+            made.data_type = "s"  # text, never a formula
+        if font is not None:
+            made.font = font
+        if number_format is not None:
+            made.number_format = number_format
+        return made
+
+    def text(value: str):
+        # XLSX keeps its types: text is written as it is, without CSV's apostrophe; only what
+        # openpyxl would take for a formula needs a cell of its own.
+        return cell(value, text=True) if value.startswith("=") else value
+
+    sheet.append([cell(header, font=bold, text=True) for header in headers()])
+    for row in rows:
+        sheet.append([
+            text(row.provider), text(row.business_id), text(row.voucher_number), text(row.voucher_kind),
+            text(row.line_kind), cell(row.event_date, number_format=DATE_FORMAT) if row.event_date else None,
+            row.days, cell(row.amount, number_format=MONEY_FORMAT),
+        ])
+    total = f"=SUM({AMOUNT_COLUMN}2:{AMOUNT_COLUMN}{last})" if rows else Decimal("0.00")
+    sheet.append([cell(_("Yhteensä"), font=bold, text=True), *([cell(None, font=bold)] * 6),
+                  cell(total, font=bold, number_format=MONEY_FORMAT)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
