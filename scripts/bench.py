@@ -295,6 +295,7 @@ def bench_objects(total: int) -> Objects:
         customership=customership.pk,
         run=ensure_payment_run(organiser_id, provider).pk,
         api_key=ensure_api_key("tuottaja", ["read", "payments"]).pk,
+        organiser=organiser_id,
     )
 
 

@@ -82,6 +82,7 @@ class Objects:
     customership: int  # the provider's customership on the organiser's voucher (end, transfer)
     run: int  # the organiser's computed payment run that pays the provider
     api_key: int  # the provider's API key (its page)
+    organiser: int = 1  # the organiser of `jarjestaja` (the public comparison of its providers of ``grant_service``)
 
     @classmethod
     def placeholder(cls, total: int) -> "Objects":
@@ -197,6 +198,7 @@ def pages(o: Objects, total: int, *, today: dt.date) -> list[Page]:
              f"/organisaatio/kayttajat/{o.member}/tunnistautuminen/"),
         Page("Organisaatio: Osat", "tuottaja", "/organisaatio/osat/"),
         Page("Organisaatio: Toimipaikat", "tuottaja", "/organisaatio/toimipaikat/"),
+        Page("Organisaatio: Esittely", "tuottaja", "/organisaatio/esittely/"),
         Page("Organisaatio: API-avaimet", "tuottaja", "/organisaatio/api-avaimet/"),
         Page("Organisaatio: an API key", "tuottaja", f"/organisaatio/api-avaimet/{o.api_key}/"),
         Page("Organisaatio: a service", "jarjestaja-paakayttaja", f"/organisaatio/palvelut/{o.service}/"),
@@ -206,6 +208,9 @@ def pages(o: Objects, total: int, *, today: dt.date) -> list[Page]:
         Page("Organisaatio: a price list", "jarjestaja-paakayttaja", f"/organisaatio/hinnastot/{o.price_list}/"),
         Page("Organisaatio: Lisää hinnasto (form)", "jarjestaja-paakayttaja",
              f"/organisaatio/sopimukset/{o.agreement}/hinnastot/uusi/"),
+        # The public comparison (issue 25): the organiser's providers of a service, with a voucher value.
+        Page("Vertaile palveluntuottajia", "tuottaja", "/vertaile/?" + urlencode(
+            {"jarjestaja": o.organiser, "palvelu": o.grant_service, "arvo": "38,00", "jarjestys": "omavastuu"})),
         # Every signed-in user's own pages: the password, the help, the session dialog's poll.
         Page("Vaihda salasana (form)", "tuottaja", "/salasana/vaihda/"),
         Page("password changed", "tuottaja", "/salasana/vaihda/valmis/"),

@@ -32,7 +32,9 @@ ALLOWED = {
     "grants": {"events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
     # The REST API (issue 12): thin, over every app's selectors and services.
     "api": {"grants", "payments", "events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
-    "demo": {"grants", "identity", "api", "payments", "events", "customers", "reservations", "vouchers", "organisations", "accounts", "core", "audit"},
+    # The customer's side (issue 25): the public comparison, the customer's own vouchers, choosing.
+    "choice": {"events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
+    "demo": {"choice", "grants", "identity", "api", "payments", "events", "customers", "reservations", "vouchers", "organisations", "accounts", "core", "audit"},
 }
 OURS = set(ALLOWED) | {"tests", "scripts"}
 # psop wires the apps together by string (include("vouchers.urls"), INSTALLED_APPS): it imports
@@ -228,7 +230,8 @@ def test_the_door_check_catches_reflection_and_private_names(tmp_path, source, p
 TEMPLATE_REFERENCE = re.compile(r"""{%\s*(?:include|extends)\s+["'](?P<template>[^"']+)["']|{%\s*url\s+["'](?P<namespace>\w+):""")
 APP_OF_NAMESPACE = {"vouchers": "vouchers", "organisations": "organisations", "reservations": "reservations",
                     "customers": "customers", "events": "events", "payments": "payments",
-                    "api": "api", "registers": "registers", "grants": "grants"}
+                    "api": "api", "registers": "registers", "grants": "grants",
+                    "choice": "choice"}
 
 
 def _template_references():

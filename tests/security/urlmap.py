@@ -277,7 +277,8 @@ def state() -> tuple:
         list(get_user_model().objects.order_by("pk").values_list("pk", "username", "is_active")),
         list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
         list(ProviderUnit.objects.order_by("pk").values_list("pk", "name", "is_default")),
-        list(Office.objects.order_by("pk").values_list("pk", "name", "street_address", "municipality")),
+        list(Office.objects.order_by("pk").values_list("pk", "name", "street_address", "municipality", "postal_code")),
+        list(Provider.objects.order_by("pk").values_list("pk", "description", "languages")),
         # API keys (api app): made, renamed, rescoped, revoked.
         list(ApiKey.objects.order_by("pk").values_list("pk", "name", "scopes", "revoked_at")),
         # Ilmoitukset: made by the organiser's acts, marked read by the provider's users.
@@ -462,6 +463,17 @@ ROUTES: dict[str, Route] = {
         post=lambda v: {"toiminto": "muokkaa", "toimipaikka": str(v.office_b.pk), "nimi": "Uusi toimipaikka",
                         "katuosoite": "Katu 1", "kunta": "Tampere"},
         shows_customer=False,
+    ),
+    # Esittely (issue 25): what customers read of the provider on the public comparison. No object of
+    # B's in its address or body: any provider admin's valid POST writes their own provider's, as it
+    # should, so the outsiders post garbage (tests/organisations/test_profile.py saves one).
+    "organisations:profile": Route(scope="list", shows_customer=False),
+    # The public comparison (issue 25): no personal data; anyone, for any organiser and service.
+    "choice:compare": Route(
+        scope="public", shows_customer=False,
+        queries=lambda v: [{}, {"jarjestaja": v.organiser_y.pk, "palvelu": v.reservation.voucher.service_id,
+                                "arvo": "10,00", "jarjestys": "omavastuu"}],
+        hx_target=lambda v: "comparison",
     ),
     "vouchers:lookup": Route(
         scope="list",

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from choice import views
+
+app_name = "choice"
+urlpatterns = [
+    path("vertaile/", views.compare, name="compare"),
+]
