@@ -1,11 +1,17 @@
-"""The customer's side (issue 25): the public comparison of providers, without signing in."""
+"""The customer's side (issue 25): the public comparison of providers, without signing in, and the
+customer's own vouchers after strong identification (identity.customers)."""
 
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from audit.models import AuditEntry
+from audit.services import audit_log
 from choice.forms import ComparisonForm, Order
+from choice.own import own_vouchers
 from choice.selectors import comparable_services, municipalities_of, offers, service_contents
+from core.dates import today
 from core.htmx import render_page
+from identity import customers
 from vouchers.comparison import compared_providers
 from vouchers.models import VoucherKind
 
@@ -49,3 +55,28 @@ def _with(params, **changes) -> str:
     query = {key: value for key, value in params.items() if value}
     query.update(changes)
     return f"?{urlencode(query)}"
+
+
+CUSTOMER_SELF = "asiakas itse"
+
+
+@require_GET
+def own(request):
+    """Omat palvelusetelini: the identified customer's vouchers across organisers; before that, the
+    buttons to identify. A person with no vouchers (or not in the register: the same words) is told
+    so. Each read is audited as the customer's own, one row per organiser."""
+    customer_id = customers.customer_in_session(request)
+    context = {"identified": customer_id is not customers.NOT_IDENTIFIED, "vouchers": []}
+    if not context["identified"]:
+        context["providers"] = customers.customer_identity_providers(request)
+        return render_page(request, "choice/own.html", context)
+    if customer_id is not None:
+        context["vouchers"] = own_vouchers(customer_id)
+        by_organiser: dict[int, list[str]] = {}
+        for row in context["vouchers"]:
+            by_organiser.setdefault(row.voucher.organiser_id, []).append(row.voucher.number)
+        for organiser_id, numbers in by_organiser.items():
+            audit_log(user=None, action=AuditEntry.Action.READ, code="own_vouchers", params={"numbers": ", ".join(numbers)},
+                      customer_id=customer_id, organiser_id=organiser_id, request=request, organisation=CUSTOMER_SELF)
+    context["today"] = today()
+    return render_page(request, "choice/own.html", context)

@@ -393,6 +393,9 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Where a customer lands after identifying (identity.customers; the choice app's "Omat palvelusetelini").
+CUSTOMER_LOGIN_REDIRECT_URL = "/omat-palvelusetelit/"
+
 # Cache (issue 25): the public comparison of providers, per organiser, service and day
 # (vouchers.comparison). Each process keeps its own (LocMemCache) unless PSOP_CACHE_BACKEND names a
 # shared one (e.g. django.core.cache.backends.memcached.PyMemcacheCache with PSOP_CACHE_LOCATION):

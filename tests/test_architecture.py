@@ -17,8 +17,9 @@ ALLOWED = {
     "accounts": {"core"},
     "audit": {"core"},
     "organisations": {"accounts", "core", "audit"},
-    # Identification (issue 21): invitations bind identities to an organisation's users.
-    "identity": {"organisations", "accounts", "core", "audit"},
+    # Identification (issue 21): invitations bind identities to an organisation's users; a customer
+    # identifies by the henkilötunnus, matched to the customer register (issue 25).
+    "identity": {"vouchers", "organisations", "accounts", "core", "audit"},
     "vouchers": {"organisations", "core", "audit"},
     # notifications (issue 13, item 21): made by the services above it where the organiser acts.
     "notifications": {"organisations", "core", "audit"},
@@ -33,7 +34,7 @@ ALLOWED = {
     # The REST API (issue 12): thin, over every app's selectors and services.
     "api": {"grants", "payments", "events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
     # The customer's side (issue 25): the public comparison, the customer's own vouchers, choosing.
-    "choice": {"events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
+    "choice": {"identity", "events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
     "demo": {"choice", "grants", "identity", "api", "payments", "events", "customers", "reservations", "vouchers", "organisations", "accounts", "core", "audit"},
 }
 OURS = set(ALLOWED) | {"tests", "scripts"}

@@ -299,6 +299,23 @@ def state() -> tuple:
     )
 
 
+@dataclass(frozen=True)
+class CustomerSession:
+    """A customer identified in the test client's session (identity.customers), not a user."""
+
+    customer_id: int | None
+
+    def enter(self, client) -> None:
+        import time
+
+        from identity.customers import SESSION_CUSTOMER
+
+        client.logout()
+        session = client.session
+        session[SESSION_CUSTOMER] = {"id": self.customer_id, "at": int(time.time())}
+        session.save()
+
+
 # --- the registry ------------------------------------------------------------------------------------
 
 
@@ -475,6 +492,12 @@ ROUTES: dict[str, Route] = {
                                 "arvo": "10,00", "jarjestys": "omavastuu"}],
         hx_target=lambda v: "comparison",
     ),
+    # The customer's own page (issue 25): before identifying, the buttons to identify; after, only the
+    # identified customer's own vouchers (the customer's matrix: test_access_matrix's customer test).
+    "choice:own": Route(scope="public", shows_customer=False),
+    "identity:customer_login": Route(scope="public", shows_customer=False,
+                                     kwargs=lambda v: {"provider_id": "tuntematon"}),
+    "identity:customer_logout": Route(scope="public", shows_customer=False),
     "vouchers:lookup": Route(
         scope="list",
         queries=lambda v: [{"numero": voucher.number} for voucher in v.victim_vouchers],
