@@ -26,8 +26,10 @@ class Order:
 
 
 class ComparisonForm(forms.Form):
+    """Every field optional (none marked so): an organiser, then a service, makes a comparison."""
+
     jarjestaja = forms.ModelChoiceField(
-        label=_("Palvelunjärjestäjä"), queryset=Organiser.objects.order_by("name"), empty_label=_("Valitse"),
+        label=_("Palvelunjärjestäjä"), queryset=Organiser.objects.order_by("name"), empty_label=_("Valitse"), required=False,
         widget=QuickSelect(label_field="name"), error_messages=INVALID_CHOICE,
     )
     palvelu = forms.ModelChoiceField(
@@ -67,3 +69,10 @@ class ComparisonForm(forms.Form):
         if value is not None and not Decimal("0") < value <= MAX_VOUCHER_VALUE:
             raise ValidationError(_("Setelin arvon on oltava suurempi kuin 0 ja enintään 100 000 €."), code="range")
         return value
+
+
+class DeclineForm(forms.Form):
+    """The provider's reason for not taking the customer: the customer reads it."""
+
+    perustelu = TextField(label=_("Perustelu asiakkaalle"), max_length=1000,
+                          error_messages={"required": _("Kirjoita perustelu; asiakas näkee sen.")})

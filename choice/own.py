@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from choice.models import ProviderChoice
+from choice.selectors import latest_choices
 from core.dates import today
 from customers.models import Customership
 from events.models import Event, EventStatus
@@ -30,10 +32,11 @@ class OwnVoucher:
     reservation: Reservation | None = None
     events: list[Event] = field(default_factory=list)
     customerships: list[Customership] = field(default_factory=list)
+    choice: ProviderChoice | None = None  # the latest choice of a provider, not withdrawn
 
 
 def own_vouchers(customer_id: int) -> list[OwnVoucher]:
-    """The customer's vouchers, newest first, with what hangs on them: six queries however many."""
+    """The customer's vouchers, newest first, with what hangs on them: eight queries however many."""
     contents = VoucherContent.objects.select_related("content").order_by("content__name")
     vouchers = list(
         Voucher.objects.filter(customer_id=customer_id)
@@ -56,10 +59,11 @@ def own_vouchers(customer_id: int) -> list[OwnVoucher]:
     for customership in (Customership.objects.filter(voucher_id__in=ids).select_related("provider", "office")
                          .order_by("-start_date", "-id")):
         customerships.setdefault(customership.voucher_id, []).append(customership)
+    choices = latest_choices(ids)
     result = []
     for voucher in vouchers:
         reservation = reservations.get(voucher.pk)
-        own = OwnVoucher(voucher=voucher, reservation=reservation,
+        own = OwnVoucher(voucher=voucher, reservation=reservation, choice=choices.get(voucher.pk),
                          events=events.get(reservation.pk, []) if reservation else [],
                          customerships=customerships.get(voucher.pk, []))
         for row in voucher.contents.all():
@@ -74,3 +78,9 @@ def own_vouchers(customer_id: int) -> list[OwnVoucher]:
 
 def is_locked(customership: Customership) -> bool:
     return customership.locked_until >= today()
+
+
+def own_voucher(customer_id: int, number: str, *, organiser_id: int, service_id: int) -> Voucher | None:
+    """The customer's own voucher by its number, if it is of this organiser and service."""
+    return Voucher.objects.filter(customer_id=customer_id, number=number, organiser_id=organiser_id,
+                                  service_id=service_id).first()

@@ -7,8 +7,12 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 
+from choice.models import ChoiceState, ProviderChoice
 from core.dates import today
+from customers.models import Customership
 from events.pricing import split_price
+from organisations import permissions
+from reservations.models import Reservation
 from vouchers.comparison import ComparedProvider
 from vouchers.models import Service, ServiceContent, VoucherKind
 from vouchers.selectors import price_lists_valid_on
@@ -76,3 +80,40 @@ def municipalities_of(providers: list[ComparedProvider], content_id: int | None)
         if content_id is None or content_id in provider.prices:
             names |= provider.municipalities
     return sorted(names, key=str.casefold)
+
+
+# --- the customer's choices (item 3) -----------------------------------------------------------------
+
+
+def _not_confirmed(choices):
+    """Choices whose voucher has neither a reservation nor a customership of the chosen provider
+    from the choice on: confirming is the existing flow, and a confirmed choice is derived."""
+    reserved = Reservation.objects.filter(voucher_id=OuterRef("voucher_id"))
+    customer = Customership.objects.filter(voucher_id=OuterRef("voucher_id"), provider_id=OuterRef("provider_id"),
+                                           created_at__gte=OuterRef("made_at"))
+    return choices.filter(~Exists(reserved), ~Exists(customer))
+
+
+def pending_choices_for(user):
+    """The pending choices of customers for the provider user's own provider (none for anyone else:
+    organisers act on a provider's behalf through the reservation itself), newest first."""
+    provider_id = permissions.provider_id_of(user)
+    if provider_id is None or not permissions.can_make_reservations(user):
+        return ProviderChoice.objects.none()
+    choices = ProviderChoice.objects.filter(provider_id=provider_id, state=ChoiceState.PENDING)
+    return _not_confirmed(choices).select_related("voucher__customer", "voucher__service").order_by("-made_at", "-id")
+
+
+def latest_choices(voucher_ids) -> dict[int, ProviderChoice]:
+    """Each voucher's latest choice that was not withdrawn, with whether it is still pending
+    (``waiting``): one query."""
+    choices = (ProviderChoice.objects.filter(voucher_id__in=list(voucher_ids))
+               .exclude(state=ChoiceState.WITHDRAWN).select_related("provider").order_by("voucher_id", "-made_at", "-id")
+               .distinct("voucher_id"))
+    waiting = set(_not_confirmed(ProviderChoice.objects.filter(voucher_id__in=list(voucher_ids),
+                                                               state=ChoiceState.PENDING)).values_list("pk", flat=True))
+    result = {}
+    for choice in choices:
+        choice.waiting = choice.pk in waiting
+        result[choice.voucher_id] = choice
+    return result

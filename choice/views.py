@@ -1,17 +1,32 @@
 """The customer's side (issue 25): the public comparison of providers, without signing in, and the
 customer's own vouchers after strong identification (identity.customers)."""
 
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEntry
-from audit.services import audit_log
-from choice.forms import ComparisonForm, Order
-from choice.own import own_vouchers
-from choice.selectors import comparable_services, municipalities_of, offers, service_contents
+from audit.services import audit_log, audit_read
+from choice import services
+from choice.forms import ComparisonForm, DeclineForm, Order
+from choice.own import own_voucher, own_vouchers
+from choice.selectors import (
+    comparable_services,
+    latest_choices,
+    municipalities_of,
+    offers,
+    pending_choices_for,
+    service_contents,
+)
 from core.dates import today
-from core.htmx import render_page
+from core.errors import DomainError
+from core.htmx import done, render_page
 from identity import customers
+from organisations import permissions
 from vouchers.comparison import compared_providers
 from vouchers.models import VoucherKind
 
@@ -48,7 +63,21 @@ def compare(request):
             sort_links=[(key, label, _with(request.GET, jarjestys=key)) for key, label in Order.CHOICES
                         if has_share and value is not None or key != Order.OWN_SHARE],
         )
+    context["choosing"] = _choosing(request, context)
     return render_page(request, "choice/compare.html", context, target="comparison", partial="comparison")
+
+
+def _choosing(request, context):
+    """The identified customer's own voucher named by ``seteli`` ("Vertaile tällä setelillä"), when
+    it is of the compared organiser and service: each provider then has "Valitse tämä
+    palveluntuottaja". None for everyone else."""
+    number = request.GET.get("seteli", "")
+    customer_id = customers.customer_in_session(request)
+    service = context.get("service")
+    if not number or service is None or customer_id is customers.NOT_IDENTIFIED or customer_id is None:
+        return None
+    return own_voucher(customer_id, number, organiser_id=context["form"].cleaned_data["jarjestaja"].pk,
+                       service_id=service.pk)
 
 
 def _with(params, **changes) -> str:
@@ -80,3 +109,60 @@ def own(request):
                       customer_id=customer_id, organiser_id=organiser_id, request=request, organisation=CUSTOMER_SELF)
     context["today"] = today()
     return render_page(request, "choice/own.html", context)
+
+
+# --- choosing (item 3) --------------------------------------------------------------------------------
+
+
+@require_POST
+def choose(request, number):
+    """Valitse tämä palveluntuottaja: the identified customer picks a provider for their own voucher."""
+    customer_id = customers.customer_in_session(request)
+    if customer_id is customers.NOT_IDENTIFIED or customer_id is None:
+        return redirect("choice:own")
+    provider_id = _id(request.POST.get("palveluntuottaja"))
+    try:
+        services.choice_make(customer_id=customer_id, voucher_number=number, provider_id=provider_id or 0,
+                             request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("choice:own")
+    messages.success(request, _("Valintasi on lähetetty palveluntuottajalle. Näet täällä, kun se on vahvistettu."))
+    return redirect("choice:own")
+
+
+def _provider_choices_page(request, *, notice="", error=""):
+    choices = list(pending_choices_for(request.user))
+    audit_read(request=request, code="tab_list", vouchers=[choice.voucher for choice in choices],
+               title="Asiakkaan valinnat")
+    context = {"tab": "reservations", "choices": choices, "notice": notice, "error": error}
+    return render_page(request, "choice/provider_choices.html", context)
+
+
+@require_GET
+@permissions.provider_required
+def provider_choices(request):
+    """Asiakkaan valinnat (Palveluvaraukset): the customers who chose this provider, to confirm with
+    "Tee palveluvaraus" (or "Luo asiakkuus") or to decline with a reason."""
+    if not permissions.can_make_reservations(request.user):
+        raise Http404
+    return _provider_choices_page(request)
+
+
+@require_POST
+@permissions.provider_required
+def decline(request, choice_id):
+    choice = pending_choices_for(request.user).filter(pk=choice_id).first()
+    if choice is None:
+        raise Http404
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _provider_choices_page(request, error=" ".join(form.errors["perustelu"]))
+    try:
+        services.choice_decline(user=request.user, choice=choice, reason=form.cleaned_data["perustelu"],
+                                request=request)
+    except DomainError as error:
+        return _provider_choices_page(request, error=error.message)
+    return done(request, notice=_("Asiakkaalle on kerrottu, ettette voi ottaa häntä vastaan."),
+                url=reverse("choice:provider_choices"),
+                fragment=lambda notice: _provider_choices_page(request, notice=notice))

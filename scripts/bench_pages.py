@@ -211,6 +211,7 @@ def pages(o: Objects, total: int, *, today: dt.date) -> list[Page]:
         # The public comparison (issue 25): the organiser's providers of a service, with a voucher value.
         Page("Vertaile palveluntuottajia", "tuottaja", "/vertaile/?" + urlencode(
             {"jarjestaja": o.organiser, "palvelu": o.grant_service, "arvo": "38,00", "jarjestys": "omavastuu"})),
+        Page("Asiakkaan valinnat (provider)", "tuottaja", "/palveluvaraukset/valinnat/"),
         # Every signed-in user's own pages: the password, the help, the session dialog's poll.
         Page("Vaihda salasana (form)", "tuottaja", "/salasana/vaihda/"),
         Page("password changed", "tuottaja", "/salasana/vaihda/valmis/"),

@@ -60,6 +60,8 @@ SLOTS = {
     # ... and to the organiser's registers (issue 22): Palvelut and Sopimukset.
     ("organisations/nav.html", "registers:…"),
     ("organisations/users.html", "identity:…"),
+    # Palveluvaraukset links to the customers' choices of the provider (the choice app, issue 25).
+    ("reservations/list.html", "choice:…"),
     ("organisations/user_edit.html", "identity:…"),
 }
 # Shared templates at the root of templates/ (layout, tabs, pagination, errors) belong to no app.

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from api.models import ApiKey
 from audit.services import audit_log
 from core.dates import today
+from choice.models import ProviderChoice
 from customers.models import Customership
 from demo.identifiers import make_henkilotunnus
 from events.models import Event, EventChange, EventStatus
@@ -138,6 +139,7 @@ class Victim:
     review_event_2: Event
     settled_event: Event
     payment_run: object  # organiser Y's payment run of last month (no lines yet)
+    choice: object  # the customer's pending choice of B for fresh_voucher (issue 25)
     provider_b_admin: object
     provider_b_recorder: object
     organiser_y_staff: object
@@ -240,6 +242,7 @@ def build_victim() -> Victim:
             organiser=organiser_y, month=(today().replace(day=1) - dt.timedelta(days=1)).replace(day=1),
             created_by=reservation.created_by,
         ),
+        choice=ProviderChoice.objects.create(voucher=fresh_voucher, provider=provider_b),
         provider_b_admin=provider_user(provider_b, username="b-admin"),
         provider_b_recorder=provider_user(provider_b, role=Membership.Role.RECORDER, username="b-recorder"),
         organiser_y_staff=organiser_user(organiser_y, username="y-staff"),
@@ -296,6 +299,8 @@ def state() -> tuple:
         list(PriceList.objects.order_by("pk").values_list("pk", "agreement_id", "name", "valid_from", "valid_to")),
         list(PriceListItem.objects.order_by("pk").values_list("pk", "price_list_id", "content_id", "unit_price")),
         RegisterChange.objects.count(),
+        # The customers' choices of providers (issue 25).
+        list(ProviderChoice.objects.order_by("pk").values_list("pk", "provider_id", "state", "reason")),
     )
 
 
@@ -498,6 +503,13 @@ ROUTES: dict[str, Route] = {
     "identity:customer_login": Route(scope="public", shows_customer=False,
                                      kwargs=lambda v: {"provider_id": "tuntematon"}),
     "identity:customer_logout": Route(scope="public", shows_customer=False),
+    # Choosing (issue 25, item 3): the customer's POST needs a customer's session (anyone else is sent
+    # to the identification); the provider's list of choices and its "decline" are B's own.
+    "choice:choose": Route(scope="public", shows_customer=False,
+                           kwargs=lambda v: {"number": v.fresh_voucher.number if v is not None else "1001"},
+                           post=lambda v: {"palveluntuottaja": v.provider_b.pk}),
+    "choice:provider_choices": Route(scope="list"),
+    "choice:decline": Route(kwargs=lambda v: {"choice_id": v.choice.pk}, post=lambda v: {"perustelu": "Ei tilaa."}),
     "vouchers:lookup": Route(
         scope="list",
         queries=lambda v: [{"numero": voucher.number} for voucher in v.victim_vouchers],
