@@ -238,3 +238,21 @@ def test_compare__a_refused_change__the_cache_is_kept(client, django_capture_on_
             registers.agreement_set_validity(user=admin, agreement=agreement, valid_from=today(),
                                              valid_to=today() - dt.timedelta(days=5))
     assert not callbacks
+
+
+def test_compare__price_changed_in_the_django_admin__comparison_read_anew(
+        client, admin_client, django_capture_on_commit_callbacks):
+    market = home_care_market()
+    apu = market.providers["Apu Oy"]
+    assert {o.provider.name: o.price for o in client.get(URL, _query(market)).context["offers"]}["Apu Oy"] == D("38.00")
+    price_list = apu.agreements.get().price_lists.get()
+    item = price_list.items.get()
+    data = {"agreement": price_list.agreement_id, "name": price_list.name,
+            "valid_from": price_list.valid_from.isoformat(), "valid_to": "",
+            "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "1", "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
+            "items-0-id": item.pk, "items-0-price_list": price_list.pk, "items-0-content": market.visit.pk,
+            "items-0-unit_price": "12,00"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/vouchers/pricelist/{price_list.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert {o.provider.name: o.price for o in client.get(URL, _query(market)).context["offers"]}["Apu Oy"] == D("12.00")
