@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test browser idp migrate demo stop-db outage-check bench bench-scale scale bench-payments loadtest clean
+.PHONY: run test install install-test browser idp migrate demo stop-db outage-check bench bench-scale scale bench-payments loadtest cluster pgbouncer clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -22,7 +22,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser idp
+install-test: $(VENV)/.installed-test browser idp pgbouncer
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
 browser:
@@ -93,5 +93,22 @@ $(VENV)/.installed-load: pyproject.toml $(VENV)/.installed
 loadtest: $(VENV)/.installed-load
 	PSOP_PGDATA=$(BENCH_PGDATA) $(PY) -m psop.devdb exec -- $(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
+# PgBouncer for `make cluster` (Debian's package; installed as root, or says how).
+pgbouncer:
+	@if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's pgbouncer"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null; \
+	  else \
+	    echo "make cluster needs PgBouncer: run 'sudo apt-get install pgbouncer'"; exit 1; \
+	  fi; \
+	fi
+
+# Past one machine, on this one (issue 26; scripts/cluster.py): the embedded primary, a hot standby
+# made with pg_basebackup, PgBouncer (transaction mode), two gunicorn nodes on PORT and PORT+1, two
+# workers. Ctrl-C stops all of it. BENCH_PGDATA=… to run it on the data of `make scale`.
+cluster: install pgbouncer
+	PSOP_PGDATA=$(BENCH_PGDATA) $(PY) scripts/cluster.py --port $(PORT)
+
 clean: stop-db
-	rm -rf .pgdata .pgdata-test staticfiles
+	rm -rf .pgdata .pgdata-test staticfiles media

@@ -192,6 +192,42 @@ class ErrorCode(StrEnum):
         "Kutsulinkki ei kelpaa: se on jo käytetty, peruttu tai vanhentunut. Pyydä pääkäyttäjältä uusi kutsu.")
     INVITATION_NOT_MEMBER = "invitation_not_member", 422, _("Kutsun voi lähettää vain oman organisaationne käyttäjälle.")
     USER_INACTIVE = "user_inactive", 403, _("Käyttäjätunnus ei ole käytössä. Ota yhteyttä organisaatiosi pääkäyttäjään.")
+    # hakeutuminen: rulebooks, sign-ups, applications and their attachments (applications.services)
+    SERVICE_NOT_OFFERED = "service_not_offered", 422, _(
+        "Palvelunjärjestäjä ei tarjoa tätä palvelua: palvelulle ei ole julkaistu sääntökirjaa.")
+    APPLICATION_OPEN = "application_open", 409, _(
+        "Yrityksellä on jo avoin hakemus tähän palveluun tälle palvelunjärjestäjälle. Jatka sitä hakemusta.")
+    APPLICATION_NOT_EDITABLE = "application_not_editable", 422, _(
+        "Lähetettyä hakemusta ei voi muuttaa, ellei palvelunjärjestäjä pyydä siihen täydennystä.")
+    APPLICATION_DECIDED = "application_decided", 409, _("Hakemus on jo käsitelty tai sen tila on muuttunut (%(state)s).")
+    APPLICATION_INCOMPLETE = "application_incomplete", 422, _("Hakemuksesta puuttuu: %(missing)s.")
+    RULEBOOK_NOT_ACCEPTED = "rulebook_not_accepted", 422, _(
+        "Lue sääntökirja ja merkitse \"Olen lukenut ja hyväksyn sääntökirjan\".")
+    RULEBOOK_CHANGED = "rulebook_changed", 409, _(
+        "Sääntökirjasta on julkaistu uusi versio (%(version)s). Lue se ja hyväksy se ennen lähettämistä.")
+    PRICE_ABOVE_MAX = "price_above_max", 422, _(
+        "Hinta %(price)s ylittää palvelunjärjestäjän enimmäishinnan %(max)s (%(name)s).")
+    PRICE_REQUIRED = "price_required", 422, _("Anna hinta palvelusisällölle %(name)s.")
+    PROVIDER_EXISTS = "provider_exists", 409, _(
+        "Y-tunnuksella on jo palveluntuottaja PSOPissa. Pyydä yrityksenne pääkäyttäjää tekemään hakemus.")
+    COMPANY_SIGNED_UP = "company_signed_up", 409, _(
+        "Yritys on jo rekisteröitynyt. Kirjaudu sisään rekisteröitymisessä luodulla tunnuksella.")
+    SIGNUP_LINK_INVALID = "signup_link_invalid", 403, _(
+        "Vahvistuslinkki ei kelpaa: se on jo käytetty tai vanhentunut. Rekisteröidy uudelleen.")
+    ACCEPT_BY_PAST = "accept_by_past", 422, _("Hyväksymisen määräpäivä ei voi olla menneisyydessä.")
+    COMPLETION_REQUIRED = "completion_required", 422, _("Kirjoita, mitä hakemuksesta puuttuu; hakija näkee sen.")
+    ATTACHMENT_TOO_LARGE = "attachment_too_large", 413, _("Liite on liian suuri: enintään %(mb)s Mt.")
+    ATTACHMENT_EMPTY = "attachment_empty", 422, _("Liite on tyhjä.")
+    ATTACHMENT_TYPE = "attachment_type", 422, _(
+        "Liitteen on oltava PDF-, JPEG- tai PNG-tiedosto. Tiedoston sisältö ei ole mitään näistä.")
+    ATTACHMENT_MISMATCH = "attachment_mismatch", 422, _(
+        "Tiedoston %(name)s sisältö ei vastaa sen nimeä: tarkista, että liite on sitä mitä nimi kertoo.")
+    ATTACHMENT_ARCHIVE = "attachment_archive", 422, _(
+        "Liite on pakattu arkisto (esimerkiksi zip), ei PDF-, JPEG- tai PNG-tiedosto. Pakattuja tiedostoja ei oteta vastaan.")
+    ATTACHMENT_BOMB = "attachment_bomb", 422, _(
+        "Liitettä ei voi ottaa vastaan: se ei ole eheä tiedosto, tai sen sisältö purkautuisi liian suureksi.")
+    ATTACHMENT_NAME_INVALID = "attachment_name_invalid", 422, _(
+        "Tiedoston nimessä ei saa olla hakemistopolkua eikä ohjausmerkkejä.")
     # API keys and requests
     NAME_REQUIRED = "name_required", 422, _("Anna avaimelle nimi.")
     NAME_TOO_LONG = "name_too_long", 422, _("Nimi on enintään %(limit)s merkkiä pitkä.")

@@ -19,6 +19,7 @@ from core.forms import search_term
 from core.htmx import done, render_page, wants_fragment
 from core.pagination import keyset_page
 from core.sorting import list_query, sorting
+from core.replica import replica_reads
 from events import imports as event_imports
 from events import services as event_services
 from events.filters import ReviewFilter, VoucherTabFilter
@@ -33,6 +34,7 @@ from events.selectors import (
     reservation_events,
     reservations_with_prices,
     review_count,
+    tab_reservations,
 )
 from organisations import permissions
 from organisations.permissions import member_required, organiser_required
@@ -77,7 +79,7 @@ def _attach_usage(reservations):
 def _vouchers_tab(request, *, tab, title):
     text = search_term(request.GET)
     kinds = TAB_KINDS[tab]
-    filters = VoucherTabFilter(request.GET, queryset=reservations_with_prices(request.user, kinds=kinds), user=request.user, kinds=kinds)
+    filters = VoucherTabFilter(request.GET, queryset=tab_reservations(request.user, kinds=kinds), user=request.user, kinds=kinds)
     reservations = search_reservations(filters.results, text)
     keep = {"haku": text, **filters.kept()}
     sort = sorting(request.GET, TAB_SORTS, default="numero", keep=keep)
@@ -101,6 +103,7 @@ def _vouchers_tab(request, *, tab, title):
 
 @require_GET
 @member_required
+@replica_reads
 def voucher_list(request):
     """The "Ostovoimat" tab: service vouchers and purchased services with a reservation."""
     return _vouchers_tab(request, tab="vouchers", title=gettext_lazy("Ostovoimat"))
@@ -108,6 +111,7 @@ def voucher_list(request):
 
 @require_GET
 @member_required
+@replica_reads
 def balance_voucher_list(request):
     """The "Saldo-ostovoimat" tab: balance vouchers with a reservation."""
     return _vouchers_tab(request, tab="balance", title=gettext_lazy("Saldo-ostovoimat"))
@@ -242,6 +246,7 @@ def event_credit(request, event_id):
 
 @require_GET
 @organiser_required
+@replica_reads
 def review_list(request):
     """Events waiting for the organiser's review, across the organiser's providers."""
     filters = ReviewFilter(request.GET, queryset=events_waiting_for_review(request.user), user=request.user)

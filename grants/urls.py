@@ -11,6 +11,7 @@ urlpatterns = [
     # A voucher's decision: its page, its letter, changing and closing it.
     path("ostovoimat/<voucher_number:number>/myonto/", views.voucher_page, name="voucher"),
     path("ostovoimat/<voucher_number:number>/paatos/", views.letter, name="letter"),
+    path("ostovoimat/<voucher_number:number>/paatos.pdf", views.letter_pdf, name="letter_pdf"),
     path("ostovoimat/<voucher_number:number>/muutos/", views.change, name="change"),
     path("ostovoimat/<voucher_number:number>/sulkeminen/", views.close, name="close"),
 ]

@@ -9,7 +9,7 @@ another organiser's user could replay."""
 
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +22,7 @@ from audit.services import audit_read
 from core.dates import format_day
 from core.errors import DomainError
 from core.htmx import done, render_page, wants_fragment
+from grants import letter_pdf as pdf
 from grants import services
 from grants.forms import ChangeForm, CloseForm, CustomerForm, CustomerSearchForm, GrantForm, show_refusal
 from grants.selectors import grantable_services, letter_prices
@@ -185,6 +186,21 @@ def letter(request, number):
     audit_read(request=request, vouchers=[voucher], code="decision_letter", number=voucher.number)
     return render_page(request, "grants/letter.html", {"tab": TAB, "voucher": voucher, "letter": body,
                                                        "language": language})
+
+
+@require_GET
+@permissions.organiser_required
+def letter_pdf(request, number):
+    """The same letter as a PDF (grants.letter_pdf), to send by post or attach to the client
+    system's decision; a download, audited like the print view."""
+    voucher = _own_voucher(request, number)
+    language = letter_language(voucher.customer)
+    with translation.override(language):
+        content = pdf.letter_pdf(voucher, letter_prices(voucher), language)
+    audit_read(request=request, vouchers=[voucher], code="decision_letter", number=voucher.number)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="paatos-{voucher.number}.pdf"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

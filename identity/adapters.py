@@ -8,8 +8,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from core.errors import DomainError
 from identity import services
 from identity.selectors import password_login_refused
 from identity.views import render_refusal
+from organisations.permissions import is_member
 
 logger = logging.getLogger("psop.identity")
 
@@ -46,6 +48,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def get_login_redirect_url(self, request):
+        """A user with no organisation (a signed-up company applying, issue 24) lands where
+        settings.NON_MEMBER_LOGIN_REDIRECT_URL says, not on the members' first tab (a 403 for them).
+        An explicit ``next`` still wins: allauth reads it before asking here."""
+        if not is_member(request.user) and not request.user.is_staff and getattr(settings, "NON_MEMBER_LOGIN_REDIRECT_URL", None):
+            return resolve_url(settings.NON_MEMBER_LOGIN_REDIRECT_URL)
+        return super().get_login_redirect_url(request)
 
     def pre_login(self, request, user, **kwargs):
         response = super().pre_login(request, user, **kwargs)

@@ -20,10 +20,12 @@ from organisations.models import Membership
 logger = logging.getLogger(__name__)
 
 
-def notify(*, provider_id: int, kind: str, params: dict, link: str = "") -> Notification:
-    """One notification to a provider."""
+def notify(*, provider_id: int | None = None, kind: str, params: dict, link: str = "",
+           organiser_id: int | None = None) -> Notification:
+    """One notification to a provider (or, ``organiser_id``, to an organiser)."""
     notification = Notification.objects.create(
-        provider_id=provider_id, kind=NotificationKind(kind), params={k: str(v) for k, v in params.items()}, link=link
+        provider_id=provider_id, organiser_id=organiser_id, kind=NotificationKind(kind),
+        params={k: str(v) for k, v in params.items()}, link=link,
     )
     _email_later([notification.pk])
     return notification
@@ -54,9 +56,14 @@ def notify_each(*, rows, kind: str, params: dict, amount_field: str | None = Non
     return len(ids)
 
 
-def notifications_mark_read(*, provider_id: int, up_to_id: int | None = None) -> int:
-    """The provider's unread notifications (up to ``up_to_id``, the newest the user saw) are read."""
-    unread = Notification.objects.filter(provider_id=provider_id, read_at__isnull=True)
+def notifications_mark_read(*, provider_id: int | None = None, organiser_id: int | None = None,
+                            up_to_id: int | None = None) -> int:
+    """The provider's (or organiser's) unread notifications (up to ``up_to_id``, the newest the user
+    saw) are read."""
+    if provider_id is not None:
+        unread = Notification.objects.filter(provider_id=provider_id, read_at__isnull=True)
+    else:
+        unread = Notification.objects.filter(organiser_id=organiser_id, organiser__isnull=False, read_at__isnull=True)
     if up_to_id is not None:
         unread = unread.filter(pk__lte=up_to_id)
     return unread.update(read_at=timezone.now())
@@ -73,8 +80,10 @@ def send_emails(ids: list[int]) -> int:
     sent = 0
     notifications = Notification.objects.filter(pk__in=ids).select_related("provider")
     for notification in notifications:
+        members = (Membership.objects.filter(provider_id=notification.provider_id) if notification.provider_id
+                   else Membership.objects.filter(organiser_id=notification.organiser_id))
         addresses = list(
-            Membership.objects.filter(provider_id=notification.provider_id, user__is_active=True)
+            members.filter(user__is_active=True)
             .exclude(user__email="")
             .values_list("user__email", flat=True)
         )

@@ -291,3 +291,48 @@ def provider_ensure_default_unit(*, provider) -> ProviderUnit:
             name = f"{provider.name} (oletus)"
         unit = ProviderUnit.objects.create(provider=provider, name=name, is_default=True)
     return unit
+
+
+# --- a provider made by an approved application (issue 24: applications.services) -----------------
+
+
+@transaction.atomic
+def provider_from_application(*, name: str, business_id: str) -> Provider:
+    """The provider of ``business_id``, made with its default unit if new (Provider.business_id is
+    unique: two approvals at once make one provider or fail)."""
+    provider = Provider.objects.select_for_update().filter(business_id=business_id).first()
+    if provider is None:
+        provider = Provider(name=name, business_id=business_id)
+        provider.full_clean()
+        provider.save()
+    provider_ensure_default_unit(provider=provider)
+    return provider
+
+
+@transaction.atomic
+def provider_offices_add(*, provider: Provider, offices: list[dict]) -> list[Office]:
+    """The offices (name, street_address, municipality) the provider does not have yet, by name."""
+    existing = set(Office.objects.filter(provider=provider).values_list("name", flat=True))
+    made = []
+    for data in offices:
+        if data["name"] in existing:
+            continue
+        office = Office(provider=provider, **data)
+        office.full_clean()
+        office.save()
+        existing.add(office.name)
+        made.append(office)
+    return made
+
+
+def provider_admin_add(*, provider: Provider, user) -> Membership:
+    """``user`` (with no organisation yet: a company's applicant) becomes the provider's admin."""
+    existing = Membership.objects.filter(user=user).first()
+    if existing is not None:
+        if existing.provider_id != provider.pk:
+            raise DomainError(ErrorCode.NOT_MEMBER, _("Hakija kuuluu jo toiseen organisaatioon."))
+        return existing
+    membership = Membership(user=user, provider=provider, role=Membership.Role.PROVIDER_ADMIN)
+    membership.full_clean()
+    membership.save()
+    return membership

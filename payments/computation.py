@@ -22,37 +22,24 @@ half-written run.
 import datetime as dt
 
 from django.db import connection
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from core.dates import month_bounds
 from core.errors import DomainError, ErrorCode
-from customers.selectors import customerships_valid_in_month
 from events.settlement import events_settle
-from payments.models import CapitationPriceKey, PaymentRun
-from payments.selectors import capitation_price_key_fees, pro_rata_fee_sql, unpaid_approved_events, with_monthly_content
+from payments.models import PaymentRun
+from payments.selectors import (
+    capitation_due,
+    capitation_fees_sql,
+    fee_of_due,
+    pro_rata_fee_sql,
+    sql_of,
+    unpaid_approved_events,
+)
 
 LINES = "payment_run_lines"
-KEYS = CapitationPriceKey._meta.db_table  # a name in add_capitation's statement, not a table
 MAX_LISTED = 10  # vouchers named in one refusal
 CORRECTION_MONTHS = 12
-
-
-def _sql(queryset) -> tuple[str, tuple]:
-    sql, params = queryset.query.sql_with_params()
-    return sql, tuple(params)
-
-
-def capitation_due(*, organiser_id: int, month: dt.date):
-    """The customerships valid in ``month`` with their ``days`` and what prices them: provider,
-    organiser, service, monthly content (None without one) and first valid day. Their fee is
-    looked up once per distinct key in ``add_capitation`` (``capitation_price_key_fees``)."""
-    customerships = customerships_valid_in_month(organiser_id=organiser_id, month=month).order_by()
-    return with_monthly_content(customerships).values(
-        due_id=F("pk"), due_provider=F("provider_id"), due_days=F("days"), due_number=F("voucher__number"),
-        due_organiser=F("voucher__organiser_id"), due_service=F("voucher__service_id"),
-        due_content=F("monthly_content"), due_first_day=F("first_day"),
-    )
 
 
 def create_lines_table(cursor) -> None:
@@ -68,26 +55,17 @@ def create_lines_table(cursor) -> None:
 def add_capitation(cursor, *, run, month: dt.date) -> None:
     """Lines for ``month``'s capitation: what is due now minus what earlier runs paid for it."""
     first, last = month_bounds(month)
-    due_sql, due_params = _sql(capitation_due(organiser_id=run.organiser_id, month=month))
-    fee_sql, fee_params = _sql(capitation_price_key_fees())
+    due_sql, due_params = sql_of(capitation_due(organiser_id=run.organiser_id, month=month))
+    fees_sql, fee_params = capitation_fees_sql("found")
     cursor.execute(
         # MATERIALIZED: the customerships are read once. The price is looked up once per distinct
         # (provider, organiser, service, content, first day): a county's 7,521 customerships have 333.
         f"""
         WITH found AS MATERIALIZED ({due_sql}),
-        {KEYS} AS MATERIALIZED (
-             SELECT DISTINCT due_provider AS provider_id, due_organiser AS organiser_id, due_service AS service_id,
-                    due_content AS content_id, due_first_day AS first_day
-               FROM found
-              WHERE due_content IS NOT NULL  -- no monthly content: no fee, refused by check_priced
-        ),
-        fees AS MATERIALIZED ({fee_sql}),
+        {fees_sql},
         due AS (
              SELECT found.*, fees.fee AS due_fee
-               FROM found LEFT JOIN fees
-                 ON fees.provider_id = found.due_provider AND fees.organiser_id = found.due_organiser
-                AND fees.service_id = found.due_service AND fees.content_id = found.due_content
-                AND fees.first_day = found.due_first_day
+               FROM found LEFT JOIN fees ON {fee_of_due("found")}
         )
         INSERT INTO {LINES} (provider_id, customership_id, for_month, days, amount, voucher_number, priced)
         SELECT COALESCE(due.due_provider, paid.provider_id), COALESCE(due.due_id, paid.customership_id), %s,

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from core.charts import monthly_bar_chart
 from core.dates import today
 from core.htmx import render_page
+from core.replica import replica_reads
 from organisations import permissions
 from payments import exports
 from payments.models import Payment
@@ -27,6 +28,7 @@ def _payment_or_404(user, run_id) -> Payment:
 
 @require_GET
 @permissions.provider_admin_required
+@replica_reads
 def provider_payments(request):
     """The running month's expected amount per organiser, the last 12 months as a chart, and the
     provider's payment in every run, newest month first."""
@@ -42,6 +44,7 @@ def provider_payments(request):
 
 @require_GET
 @permissions.provider_admin_required
+@replica_reads
 def provider_payment(request, run_id):
     """The provider's own lines in a run."""
     payment = _payment_or_404(request.user, run_id)
@@ -52,6 +55,7 @@ def provider_payment(request, run_id):
 
 @require_GET
 @permissions.provider_admin_required
+@replica_reads
 def provider_export_csv(request, run_id):
     payment = _payment_or_404(request.user, run_id)
     return exports.csv_response(payment.run, provider_id=payment.provider_id)
@@ -59,6 +63,7 @@ def provider_export_csv(request, run_id):
 
 @require_GET
 @permissions.provider_admin_required
+@replica_reads
 def provider_export_xlsx(request, run_id):
     payment = _payment_or_404(request.user, run_id)
     return exports.xlsx_response(payment.run, provider_id=payment.provider_id)

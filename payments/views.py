@@ -16,6 +16,7 @@ from core.charts import monthly_bar_chart
 from core.dates import today
 from core.errors import DomainError
 from core.htmx import render_page, wants_fragment
+from core.replica import replica_reads
 from events.models import EventStatus
 from organisations import permissions
 from payments import exports, services
@@ -90,6 +91,7 @@ def run_list(request):
 
 @require_http_methods(["GET", "POST"])
 @permissions.payment_runs_required
+@replica_reads
 def run_detail(request, run_id):
     """A run: its status and progress, per-provider totals, its lines, exports and approval."""
     run = _run_or_404(request.user, run_id)
@@ -124,11 +126,13 @@ def run_detail(request, run_id):
 
 @require_GET
 @permissions.payment_runs_required
+@replica_reads
 def run_export_csv(request, run_id):
     return exports.csv_response(_run_or_404(request.user, run_id))
 
 
 @require_GET
 @permissions.payment_runs_required
+@replica_reads
 def run_export_xlsx(request, run_id):
     return exports.xlsx_response(_run_or_404(request.user, run_id))

@@ -87,10 +87,16 @@ def grant_app_privileges(connection, role: str) -> None:
         if routines:
             statements.append(f"GRANT EXECUTE ON ROUTINE {', '.join(routines)} TO {grantee}")
         existing = set(connection.introspection.table_names(cursor))
-        for table in APPEND_ONLY_TABLES:
-            if table in existing:
-                statements += [f"REVOKE ALL ON {quote(table)} FROM {grantee}",
-                               f"GRANT SELECT, INSERT ON {quote(table)} TO {grantee}"]
+        # An append-only table's partitions too (the audit log's months): reached directly, a
+        # partition checks its own privileges, not its parent's.
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = ANY(%s) AND p.relnamespace = current_schema()::regnamespace "
+            "ORDER BY 1", [list(APPEND_ONLY_TABLES)])
+        partitions = [name for (name,) in cursor.fetchall()]
+        for table in [table for table in APPEND_ONLY_TABLES if table in existing] + partitions:
+            statements += [f"REVOKE ALL ON {quote(table)} FROM {grantee}",
+                           f"GRANT SELECT, INSERT ON {quote(table)} TO {grantee}"]
         for table in READ_ONLY_TABLES:
             if table in existing:
                 statements += [f"REVOKE ALL ON {quote(table)} FROM {grantee}", f"GRANT SELECT ON {quote(table)} TO {grantee}"]

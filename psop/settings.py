@@ -49,6 +49,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number; got {raw!r}") from None
+
+
 MODE = os.environ.get("PSOP_MODE", "development")
 if MODE not in {"development", "production"}:
     raise ImproperlyConfigured(f"PSOP_MODE must be 'development' or 'production'; got {MODE!r}")
@@ -97,6 +107,7 @@ INSTALLED_APPS = [
     "organisations",
     "vouchers",
     "registers",  # the organiser's registers: services, agreements, price lists (issue 22)
+    "applications",  # hakeutuminen: rulebooks, sign-ups, applications and their review (issue 24)
     "reservations",
     "customers",
     "events",
@@ -118,6 +129,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After a POST, the user's reads stay on the primary until the replica has replayed it (core.replica).
+    "core.replica.RememberWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -217,6 +230,43 @@ if os.environ.get("DATABASE_PARALLEL_SETUP_COST", "10000").strip():
     _options = DATABASES["default"]["OPTIONS"]
     _setting = f"-c parallel_setup_cost={env_int('DATABASE_PARALLEL_SETUP_COST', 10000)}"
     _options["options"] = f"{_options['options']} {_setting}" if _options.get("options") else _setting
+# A random read costs about what a sequential one does: the rows the pages read are in memory
+# (shared_buffers and the OS cache; README, "Deploying"). At the default 4 the planner preferred
+# scanning and hashing all of a big table to a few thousand index probes into it: the provider's
+# capitation estimate (Maksut) scanned all 2 million vouchers at national scale, and a name search
+# at scale 0.1 all 200,330 (issue 27, docs/scaling.md). A payment run sets the same for its own
+# transaction. As a startup option, like parallel_setup_cost; empty to keep the server's.
+if os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1").strip():
+    _options = DATABASES["default"]["OPTIONS"]
+    _setting = f"-c random_page_cost={env_float('DATABASE_RANDOM_PAGE_COST', 1.1)}"
+    _options["options"] = f"{_options['options']} {_setting}" if _options.get("options") else _setting
+
+# A streaming replica for the reads of the list pages (issue 26; core.replica): DATABASE_REPLICA_URL,
+# the same database on a hot standby, as the application role. A replica that does not answer within
+# DATABASE_REPLICA_CONNECT_TIMEOUT seconds, or lags more than REPLICA_MAX_LAG seconds, is skipped.
+REPLICA_MAX_LAG = env_int("REPLICA_MAX_LAG", 5)
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a valid database URL: {error}") from None
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"]["OPTIONS"],
+                                       "connect_timeout": env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 1)}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Behind PgBouncer in transaction mode (DATABASE_POOLER=transaction): a server connection serves
+# another client after each transaction, so no server-side cursors (a named cursor outlives its
+# transaction), no prepared statements, and no startup options (set them on the role instead:
+# ALTER ROLE psop_app SET parallel_setup_cost = 10000, random_page_cost = 1.1 each). The workers
+# connect directly (LISTEN).
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip()
+if DATABASE_POOLER not in ("", "transaction"):
+    raise ImproperlyConfigured(f"DATABASE_POOLER must be empty or transaction; got {DATABASE_POOLER!r}")
+if DATABASE_POOLER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["OPTIONS"].pop("options", None)
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -325,6 +375,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "vouchers:customer_tab"
+# A user with no organisation yet (a company applying to become a provider, issue 24) lands on its
+# applications (identity.adapters.AccountAdapter).
+NON_MEMBER_LOGIN_REDIRECT_URL = "applications:mine"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lock an account after five failed attempts; only an admin unlocks it.
@@ -443,8 +496,36 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (applications' attachments, rulebooks' PDFs; issue 24) go through Django's storage
+# API: the file system under MEDIA_ROOT by default (development), or an S3-compatible store in
+# production with PSOP_STORAGE=s3 (django-storages: AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL,
+# AWS_S3_REGION_NAME and the keys AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment;
+# README "Uploaded files"). Files are never served from MEDIA_URL: the views check who asks.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+_STORAGE = os.environ.get("PSOP_STORAGE", "filesystem")
+if _STORAGE not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured(f"PSOP_STORAGE must be 'filesystem' or 's3'; got {_STORAGE!r}")
+if _STORAGE == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# An upload over this is written to a temporary file instead of memory; the attachment views refuse
+# a file over 10 MB while it is still arriving (applications.files.BoundedUploadHandler).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -18,9 +18,11 @@ RAN_LONG_ENOUGH = 60.0
 
 
 class Supervised:
-    def __init__(self, command: list[str], *, cwd=None, name: str = "worker", first_pause: float = FIRST_PAUSE):
+    def __init__(self, command: list[str], *, cwd=None, name: str = "worker", first_pause: float = FIRST_PAUSE,
+                 env: dict | None = None):
         self.command = command
         self.cwd = cwd
+        self.env = env
         self.name = name
         self.first_pause = first_pause
         self.starts = 0
@@ -36,7 +38,7 @@ class Supervised:
         pause = self.first_pause
         while not self._stopping.is_set():
             started = time.monotonic()
-            self.process = subprocess.Popen(self.command, cwd=self.cwd)
+            self.process = subprocess.Popen(self.command, cwd=self.cwd, env=self.env)
             self.starts += 1
             code = self.process.wait()
             if self._stopping.is_set():

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("vouchers.urls")),
     path("", include("organisations.urls")),
     path("", include("registers.urls")),  # Organisaatio → Palvelut, Sopimukset (issue 22)
+    path("", include("applications.urls")),  # Hakeutuminen: rulebooks, sign-up, applications, review (issue 24)
     path("", include("reservations.urls")),
     path("", include("events.urls")),
     path("", include("customers.urls")),

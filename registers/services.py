@@ -404,3 +404,26 @@ def price_list_update(*, user, price_list: PriceList, name: str, valid_from: dt.
                 changes=changes)
     return price_list
 
+
+
+@transaction.atomic
+def agreement_end(*, agreement: ServiceAgreement, last_day: dt.date, actor: str, reason: str) -> ServiceAgreement | None:
+    """End an agreement on ``last_day`` by a rule rather than a person (issue 24: a rulebook version not
+    accepted by its date), with the history row and audit entry a person's change has. None when
+    the agreement already ends by then."""
+    agreement = (ServiceAgreement.objects.select_for_update().select_related("provider", "service")
+                 .filter(pk=agreement.pk).first())
+    if agreement is None or (agreement.valid_to is not None and agreement.valid_to <= last_day):
+        return None
+    old = agreement.valid_to
+    agreement.valid_to = max(last_day, agreement.valid_from)
+    _save(agreement, refusals={}, update_fields=["valid_to"])
+    changes = _changes((_("Voimassa asti"), _until(old), _day(agreement.valid_to)))
+    RegisterChange.objects.create(
+        organiser_id=agreement.organiser_id, user=None, actor=actor[:200], subject=Subject.AGREEMENT,
+        kind=RegisterChange.Kind.CHANGED, label=_agreement_label(agreement)[:500],
+        changes=changes + [{"field": _("Peruste"), "old": "", "new": reason}], agreement_id=agreement.pk,
+    )
+    audit_log(user=None, action="change", what=f"{_agreement_label(agreement)}: päättyy {_day(agreement.valid_to)} ({reason})"[:300],
+              organiser_id=agreement.organiser_id, organisation=actor)
+    return agreement

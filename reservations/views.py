@@ -17,6 +17,7 @@ from core.forms import search_term
 from core.htmx import done, render_page, wants_fragment
 from core.pagination import keyset_page
 from core.sorting import list_query, sorting
+from core.replica import replica_reads
 from organisations.permissions import member_required
 from reservations.filters import ReservationFilter
 from reservations.forms import ReservationForm
@@ -47,6 +48,7 @@ RESULTS_TARGET = "reservation-results"
 
 @require_GET
 @member_required
+@replica_reads
 def reservation_list(request):
     """The "Palveluvaraukset" tab: the user's active reservations, newest first, searchable,
     filtered (reservations.filters) and sorted by a column (SORTS); a voucher number typed in full

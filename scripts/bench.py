@@ -19,9 +19,10 @@ the times; a page that answers other than expected (a GET other than 200, a form
 its redirect) is marked in the table and listed at the end, and the script exits with status 1.
 
 What the data lacks is made once, as a user would: an API key of `tuottaja`'s and of
-`jarjestaja-paakayttaja`'s organisation, a voucher granted with a client system's decision id, and
+`jarjestaja-paakayttaja`'s organisation, a voucher granted with a client system's decision id,
 (where the organiser has no run that pays `tuottaja`'s provider) the payment run of the month before
-last, computed before the timing starts.
+last, computed before the timing starts, and (on data loaded before hakeutuminen) the organiser's
+rulebooks and `tuottaja`'s sent application with its PDF, as load_demo makes them.
 
 The POSTs write, as a user would: "record an event" adds a small event to a different recordable
 reservation of `tuottaja` each round, "create a customership" takes a fresh capitation voucher
@@ -63,8 +64,10 @@ from django.db.models import Exists, OuterRef, Q  # noqa: E402
 
 from api.models import ApiKey  # noqa: E402
 from api.services import api_key_create, secret_hash  # noqa: E402
+from applications.models import Application, Rulebook  # noqa: E402
 from core.dates import today  # noqa: E402
 from customers.models import Customership  # noqa: E402
+from demo import applications as training_applications  # noqa: E402
 from events.models import Event  # noqa: E402
 from grants.selectors import grantable_services  # noqa: E402
 from grants.services import Granted, voucher_grant  # noqa: E402
@@ -244,6 +247,13 @@ def ensure_decision(user, customer: Customer, service_id: int, content_id: int) 
     return voucher
 
 
+def ensure_application(admin, applicant) -> Application:
+    """The provider's sent application (with a PDF) to the organiser, and the organiser's rulebooks,
+    as load_demo makes them (demo/applications.py): found, or on a database loaded before them made
+    here; a file missing from this MEDIA_ROOT is written again under its name."""
+    return training_applications.load(admin=admin, applicant=applicant, today=today())
+
+
 def bench_objects(total: int) -> Objects:
     """What the pages are requested with, from this database; makes what it lacks (see ensure_*)."""
     users = {user.username: user for user in get_user_model().objects.filter(
@@ -272,6 +282,9 @@ def bench_objects(total: int) -> Objects:
     ensure_second_factor("admin")
     ensure_decision(users["jarjestaja"], granted_to, service.pk, content.pk)
     ensure_api_key("jarjestaja-paakayttaja", ["read", "payments", "grants"])
+    application = ensure_application(users["jarjestaja-paakayttaja"], users["tuottaja"])
+    rulebook = Rulebook.objects.filter(organiser_id=organiser_id, service_id=agreement.service_id) \
+        .order_by("-version").first()
     return Objects(
         last_name=_common_last_name(),
         shown_reservation=shown.pk,
@@ -295,6 +308,9 @@ def bench_objects(total: int) -> Objects:
         customership=customership.pk,
         run=ensure_payment_run(organiser_id, provider).pk,
         api_key=ensure_api_key("tuottaja", ["read", "payments"]).pk,
+        application=application.pk,
+        application_attachment=application.attachments.order_by("pk").values_list("pk", flat=True).first(),
+        rulebook=rulebook.pk,
         organiser=organiser_id,
     )
 

@@ -82,6 +82,9 @@ class Objects:
     customership: int  # the provider's customership on the organiser's voucher (end, transfer)
     run: int  # the organiser's computed payment run that pays the provider
     api_key: int  # the provider's API key (its page)
+    application: int  # the provider's application to the organiser, sent (its page; the organiser admin's review)
+    application_attachment: int  # ... and a file of it
+    rulebook: int  # the organiser's rulebook for ``service`` (newest version)
     organiser: int = 1  # the organiser of `jarjestaja` (the public comparison of its providers of ``grant_service``)
 
     @classmethod
@@ -91,7 +94,8 @@ class Objects:
             last_name="Virtanen", shown_reservation=1, lookup_number="1001", recordable=[(1, 1)] * total,
             fresh_capitation=["2001"] * total, office=1, unreserved_number="1002", own_number="1003", own_customer=1,
             customer_hetu="010190-123A", customer_token="token", grant_service=1, grant_content=1, member=1, service=1,
-            agreement=1, price_list=1, event=1, credit_event=1, customership=1, run=1, api_key=1,
+            agreement=1, price_list=1, event=1, credit_event=1, customership=1, run=1, api_key=1, application=1,
+            application_attachment=1, rulebook=1,
         )
 
 
@@ -152,6 +156,7 @@ def pages(o: Objects, total: int, *, today: dt.date) -> list[Page]:
         Page("Myöntäminen", "jarjestaja", "/myontaminen/"),
         Page("Muuta myöntöä (form)", "jarjestaja", f"/ostovoimat/{o.own_number}/muutos/"),
         Page("decision letter", "jarjestaja", f"/ostovoimat/{o.own_number}/paatos/"),
+        Page("decision letter (PDF)", "jarjestaja", f"/ostovoimat/{o.own_number}/paatos.pdf"),
         Page("Organisaatio: Palvelut", "jarjestaja-paakayttaja", "/organisaatio/palvelut/"),
         Page("Organisaatio: Sopimukset", "jarjestaja-paakayttaja", "/organisaatio/sopimukset/"),
         # Granting (issue 22: a grant in at most 25 queries and 8× the floor). The search POSTs the
@@ -208,6 +213,17 @@ def pages(o: Objects, total: int, *, today: dt.date) -> list[Page]:
         Page("Organisaatio: a price list", "jarjestaja-paakayttaja", f"/organisaatio/hinnastot/{o.price_list}/"),
         Page("Organisaatio: Lisää hinnasto (form)", "jarjestaja-paakayttaja",
              f"/organisaatio/sopimukset/{o.agreement}/hinnastot/uusi/"),
+        # Hakeutuminen (issue 24): the provider's applications, the organiser admin's rulebooks and review.
+        Page("Hakemukset (provider)", "tuottaja", "/hakemukset/"),
+        Page("Hakemukset: an application", "tuottaja", f"/hakemukset/{o.application}/"),
+        Page("Hakemukset: an attachment (PDF)", "tuottaja", f"/hakemukset/liitteet/{o.application_attachment}/"),
+        Page("Organisaatio: Sääntökirjat", "jarjestaja-paakayttaja", "/organisaatio/saantokirjat/"),
+        Page("Organisaatio: Julkaise sääntökirja (form)", "jarjestaja-paakayttaja",
+             f"/organisaatio/saantokirjat/uusi/?{urlencode({'palvelu': o.service})}"),
+        Page("Organisaatio: a rulebook", "jarjestaja-paakayttaja", f"/organisaatio/saantokirjat/{o.rulebook}/"),
+        Page("Organisaatio: Hakemukset (review queue)", "jarjestaja-paakayttaja", "/organisaatio/hakemukset/"),
+        Page("Organisaatio: an application to review", "jarjestaja-paakayttaja",
+             f"/organisaatio/hakemukset/{o.application}/"),
         # The public comparison (issue 25): the organiser's providers of a service, with a voucher value.
         Page("Vertaile palveluntuottajia", "tuottaja", "/vertaile/?" + urlencode(
             {"jarjestaja": o.organiser, "palvelu": o.grant_service, "arvo": "38,00", "jarjestys": "omavastuu"})),

@@ -137,6 +137,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2: the cores)")
     parser.add_argument("--p95", type=float, default=250.0, help="the p95 bound in milliseconds")
     parser.add_argument("--json", default="loadtest-results.json")
+    parser.add_argument("--hosts", default="", help="nodes already running (make cluster), comma-separated "
+                        "base URLs: the users are spread over them, no gunicorn is started")
     args = parser.parse_args()
     rates = [int(rate) for rate in args.rates.split(",")][:12]
     seconds = min(max(args.seconds, 10), 300)
@@ -145,18 +147,22 @@ def main() -> None:
     if not get_user_model().objects.filter(username="tuottaja").exists():
         call_command("load_demo", verbosity=0)
     size = data_size()
-    port = free_port()
-    server = start_gunicorn(port, args.workers)
+    hosts = [host.rstrip("/") for host in args.hosts.split(",") if host.strip()]
+    port = int(hosts[0].rsplit(":", 1)[1]) if hosts else free_port()
+    server = None if hosts else start_gunicorn(port, args.workers)
     results = []
     try:
         with tempfile.TemporaryDirectory(prefix="psop-loadtest-") as folder:
             plan_path = Path(folder) / "plan.json"
             the_plan = plan(max_posts=sum(rates) * (seconds + WARMUP_SECONDS) // 5)
             the_plan["sessions"] = sessions(port)
+            the_plan["hosts"] = hosts
             plan_path.write_text(json.dumps(the_plan), encoding="utf-8")
             print("data: " + ", ".join(f"{label} ~{count:,}" for label, count in size.items()))
-            print(f"one node: gunicorn, {args.workers} sync workers; {os.cpu_count()} cores shared with locust and "
-                  f"PostgreSQL; {seconds} s counted per step; pass: p95 ≤ {args.p95:g} ms and no errors\n")
+            where = (f"the nodes {', '.join(hosts)} (already running)" if hosts
+                     else f"one node: gunicorn, {args.workers} sync workers")
+            print(f"{where}; {os.cpu_count()} cores shared with locust and PostgreSQL; {seconds} s counted per step; "
+                  f"pass: p95 ≤ {args.p95:g} ms and no errors\n")
             print(f"{'offered/s':>9} {'served/s':>9} {'requests':>9} {'errors':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  result")
             for rate in rates:
                 rows = [_row(stats) for stats in step(port, rate, seconds, plan_path, Path(folder))]
@@ -169,8 +175,9 @@ def main() -> None:
                 if not passed:
                     break
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
     passing = [result for result in results if result["passed"]]
     for result in ([passing[-1]] if passing else []) + ([results[-1]] if results and not results[-1]["passed"] else []):
         print(f"\nper action at {result['offered']}/s offered ({'pass' if result['passed'] else 'FAIL'}):")
@@ -178,9 +185,9 @@ def main() -> None:
         for row in sorted(result["actions"], key=lambda row: -row["requests"]):
             print(f"  {row['name']:<36} {row['requests']:>8} {row['errors']:>6} {row['p50']:>6.0f} {row['p95']:>6.0f} {row['p99']:>6.0f}")
     capacity = passing[-1]["total"]["rps"] if passing else 0.0
-    print(f"\ncapacity of one node: {capacity:.1f} requests a second with p95 ≤ {args.p95:g} ms and no errors"
+    print(f"\ncapacity of {'the nodes' if hosts else 'one node'}: {capacity:.1f} requests a second with p95 ≤ {args.p95:g} ms and no errors"
           + (" (every step passed: offer more with --rates)" if passing and len(passing) == len(results) else ""))
-    Path(args.json).write_text(json.dumps({"data": size, "workers": args.workers, "seconds": seconds,
+    Path(args.json).write_text(json.dumps({"data": size, "hosts": hosts, "workers": args.workers, "seconds": seconds,
                                            "p95_bound_ms": args.p95, "steps": results, "capacity_rps": capacity},
                                           indent=2, ensure_ascii=False), encoding="utf-8")
 

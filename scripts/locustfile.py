@@ -24,8 +24,15 @@ PLAN = json.loads(open(os.environ["LOADTEST_PLAN"], encoding="utf-8").read())
 _sessions = {role: itertools.cycle(cookies) for role, cookies in PLAN["sessions"].items()}
 _keys = itertools.cycle(PLAN["api_keys"])
 _recordable = iter(PLAN["recordable"])
+_hosts = itertools.cycle(PLAN.get("hosts") or [None])  # the cluster's nodes, each user on one
 _fresh = iter(PLAN["fresh_capitation"])
 HX = {"HX-Request": "true", "HX-Current-URL": "http://127.0.0.1/"}
+
+
+def _pick_host(user) -> None:
+    host = next(_hosts)
+    if host:
+        user.host = user.client.base_url = host
 
 
 class Staff(HttpUser):
@@ -34,6 +41,7 @@ class Staff(HttpUser):
     role = ""
 
     def on_start(self):
+        _pick_host(self)
         self.client.cookies.update(next(_sessions[self.role]))
         self.csrf = {"X-CSRFToken": self.client.cookies.get("csrftoken", "")}
 
@@ -115,6 +123,7 @@ class ClientSystem(HttpUser):
     wait_time = constant_throughput(1)
 
     def on_start(self):
+        _pick_host(self)
         self.headers = {"Authorization": f"Bearer {next(_keys)}"}
 
     @task(8)

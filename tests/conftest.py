@@ -59,6 +59,16 @@ def pytest_fixture_setup(fixturedef, request):
     return (yield)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Uploaded files, load_demo's application attachment among them, go to a directory of the
+    session's own, never to the project's media/ (tests/applications gives each test its own)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture
 def login(client):
     """Log the test client in as ``user``."""

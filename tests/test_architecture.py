@@ -25,6 +25,9 @@ ALLOWED = {
     "notifications": {"organisations", "core", "audit"},
     # The organiser's registers (issue 22): services, agreements and price lists, with their history.
     "registers": {"vouchers", "organisations", "core", "audit"},
+    # Hakeutuminen (issue 24): rulebooks and applications; approving one makes an agreement and a price
+    # list through the registers' services.
+    "applications": {"registers", "notifications", "vouchers", "organisations", "core", "audit"},
     "reservations": {"notifications", "vouchers", "organisations", "core", "audit"},
     "customers": {"vouchers", "organisations", "core", "audit"},
     "events": {"notifications", "reservations", "vouchers", "organisations", "core", "audit"},
@@ -35,7 +38,7 @@ ALLOWED = {
     "api": {"grants", "payments", "events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
     # The customer's side (issue 25): the public comparison, the customer's own vouchers, choosing.
     "choice": {"identity", "events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
-    "demo": {"choice", "grants", "identity", "api", "payments", "events", "customers", "reservations", "vouchers", "organisations", "accounts", "core", "audit"},
+    "demo": {"choice", "applications", "grants", "identity", "api", "payments", "events", "customers", "reservations", "vouchers", "organisations", "accounts", "core", "audit"},
 }
 OURS = set(ALLOWED) | {"tests", "scripts"}
 # psop wires the apps together by string (include("vouchers.urls"), INSTALLED_APPS): it imports
@@ -59,6 +62,8 @@ SLOTS = {
     ("organisations/nav.html", "identity:…"),
     # ... and to the organiser's registers (issue 22): Palvelut and Sopimukset.
     ("organisations/nav.html", "registers:…"),
+    # ... and to hakeutuminen's (issue 24): Sääntökirjat and Hakemukset.
+    ("organisations/nav.html", "applications:…"),
     ("organisations/users.html", "identity:…"),
     # Palveluvaraukset links to the customers' choices of the provider (the choice app, issue 25).
     ("reservations/list.html", "choice:…"),

@@ -64,7 +64,8 @@ def served_app(tmp_path_factory):
         shutil.rmtree(pgdata)
     url = devdb.database_url(pgdata)
     env = {**os.environ, "DATABASE_URL": url, "DATABASE_OWNER_URL": devdb.owner_url(pgdata), "DEBUG": "0",
-           "PSOP_MODE": "development", "CONN_MAX_AGE": "60"}
+           "PSOP_MODE": "development", "CONN_MAX_AGE": "60",
+           "MEDIA_ROOT": str(tmp_path_factory.mktemp("media"))}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
     subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True, cwd=BASE_DIR)

@@ -138,8 +138,9 @@ def test_vouchers_tab__organiser__same_queries_for_5_and_50_reservations_with_ev
     organiser = OrganiserFactory()
     _priced(FEW, organiser=organiser)
     client.force_login(organiser_user(organiser))
-    # +2: the filter form's services and the organiser's providers (issue 13)
-    counted_twice(client, reverse("events:vouchers"), lambda: _priced(MANY - FEW, organiser=organiser), at_most=18)
+    # +2: the filter form's services and the organiser's providers (issue 13); +1: the tab's kinds as
+    # service ids, so that the list's plan does not rest on a join the planner misjudged (issue 27)
+    counted_twice(client, reverse("events:vouchers"), lambda: _priced(MANY - FEW, organiser=organiser), at_most=19)
 
 
 def test_balance_tab__same_queries_for_5_and_50_reservations_with_events(client):

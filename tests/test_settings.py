@@ -42,6 +42,7 @@ def test_check_deploy__production_mode__no_issues():
         ({"PSOP_MODE": "staging"}, "PSOP_MODE must be"),
         ({"CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE must be a whole number"),
         ({"DATABASE_URL": "mysql://u@h/db"}, "PostgreSQL only"),
+        ({"DATABASE_RANDOM_PAGE_COST": "cheap"}, "DATABASE_RANDOM_PAGE_COST must be a number"),
     ],
 )
 def test_settings__bad_environment__refuses_to_start_naming_the_variable(env, message):
@@ -66,3 +67,15 @@ def test_the_embedded_server_runs_with_the_projects_settings():
             cursor.execute("SELECT pg_size_bytes(current_setting(%s)) = pg_size_bytes(%s)"
                            if value[-2:] in ("MB", "GB") else "SELECT current_setting(%s) = %s", [name, value])
             assert cursor.fetchone()[0], name
+
+
+@pytest.mark.django_db
+def test_the_pages_connections_price_a_random_read_near_a_sequential_one():
+    """The rows the pages read are in memory: random_page_cost 1.1 (a startup option, like
+    parallel_setup_cost), so that a few thousand index probes are not priced above a scan of a
+    whole big table (issue 27, docs/scaling.md)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('random_page_cost'), current_setting('parallel_setup_cost')")
+        assert cursor.fetchone() == ("1.1", "10000")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.services import audit_read
 from audit.views import PAGE_SIZE, audit_log_page
 from core.htmx import render_page
+from core.replica import replica_reads
 from organisations import permissions
 from vouchers.forms import VoucherNumberForm
 from vouchers.selectors import (
@@ -68,6 +69,7 @@ def customer_detail(request, customer_id):
 
 @require_http_methods(["GET", "POST"])
 @permissions.organiser_admin_required
+@replica_reads
 def audit_log(request):
     """"Lokitiedot": the audit app's search page over the organiser's own rows, naming and linking
     the organiser's customers."""

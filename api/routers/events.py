@@ -11,6 +11,7 @@ from api.routers.common import IdempotencyKey, answers
 from api.schemas import BulkIn, BulkOut, EventIn, EventOut, EventPage
 from audit.services import audit_read
 from core.errors import ErrorCode
+from core.replica import replica_reads
 from events.recording import NewEvent, events_record_many
 from events.selectors import events_for_user
 from events.services import event_record
@@ -95,6 +96,7 @@ class EventFilter(Schema):
 
 @router.get("", response=answers({200: EventPage}), summary="Muuttuneet tapahtumat (cursor, changed_since)")
 @needs("read")
+@replica_reads
 def event_list(request, filters: Query[EventFilter]):
     """Events as they are now, oldest change first: a review, a rejection, settling and paying
     change an event; a credit is an event of its own (``credit_of``)."""

@@ -9,6 +9,7 @@ from api.paging import Cursor, Limit, page_of
 from api.routers.common import answers
 from api.schemas import LinePage, PathId, PaymentsOut
 from core.errors import DomainError, ErrorCode
+from core.replica import replica_reads
 from organisations import permissions
 from payments.selectors import payment_for_user, payments_for_user, run_lines, run_payments, runs_for_user
 
@@ -40,6 +41,7 @@ class LineFilter(Schema):
 
 @router.get("/{run_id}/lines", response=answers({200: LinePage}, not_found=True), summary="Maksatusajon rivit")
 @needs("payments")
+@replica_reads
 def payment_lines(request, run_id: Path[PathId], filters: Query[LineFilter]):
     """The organiser's every line of its run; a provider's own lines in the run that pays it."""
     provider_id = None

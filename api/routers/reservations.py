@@ -10,6 +10,7 @@ from api.routers.vouchers import not_found
 from api.schemas import ReservationIn, ReservationOut, ReservationPage
 from audit.services import audit_read
 from core.errors import ErrorCode
+from core.replica import replica_reads
 from organisations.models import Provider, ProviderUnit
 from reservations.selectors import reservations_for_user
 from reservations.services import reservation_create
@@ -64,6 +65,7 @@ class ReservationFilter(Schema):
 
 @router.get("", response=answers({200: ReservationPage}), summary="Palveluvaraukset (cursor, changed_since)")
 @needs("read")
+@replica_reads
 def reservation_list(request, filters: Query[ReservationFilter]):
     reservations = reservations_for_user(request.user)
     if filters.changed_since is not None:

@@ -252,6 +252,43 @@ def test_letter__swedish_speaking_customer__rendered_in_swedish(login):
     assert '<html lang="fi">' in html  # the page around it stays in the user's language
 
 
+def _pdf_text(content: bytes) -> str:
+    """The text drawn in a PDF's pages (its streams inflated; ASCII is enough for what is checked)."""
+    import base64
+    import re
+    import zlib
+
+    streams = [stream.strip() for stream in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S)]
+    text = []
+    for stream in streams:
+        if stream.endswith(b"~>"):  # ReportLab's ASCII85 around the deflated stream
+            stream = base64.a85decode(stream[:-2])
+        try:
+            stream = zlib.decompress(stream)
+        except zlib.error:
+            pass
+        text += re.findall(rb"\((.*?)\) Tj", stream)
+    return " ".join(part.decode("latin-1") for part in text)
+
+
+def test_letter_pdf__the_letter_as_a_pdf_download__audited_provider_404(login):
+    scene = granting()
+    customer = CustomerFactory(street_address="Kotikatu 3", postal_code="33100", post_office="Tampere")
+    voucher = scene.grant(customer=customer, decision_number="HYV-9", decision_date=today())
+    url = reverse("grants:letter_pdf", args=[voucher.number])
+
+    response = login(scene.user).get(url)
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="paatos-{voucher.number}.pdf"'
+    assert response.content.startswith(b"%PDF-")
+    text = _pdf_text(response.content)
+    for expected in (voucher.number, "HYV-9", "Kotikatu 3", "33100 Tampere", "48,50", "38,00", "10,50"):
+        assert expected in text, expected
+    assert AuditEntry.objects.filter(code="decision_letter", customer_id=customer.pk, action="read").exists()
+    assert login(scene.provider_user).get(url).status_code == 404
+
+
 # --- the card, changing and closing ------------------------------------------------------------------
 
 

@@ -110,8 +110,9 @@ def test_badge__unread_counted_for_the_provider_only(login):
     Notification.objects.create(provider=ProviderFactory(), kind=NotificationKind.REJECTED, params={"reason": "y"})
     html = login(reservation.created_by).get(reverse("vouchers:customer_tab")).content.decode()
     assert badge(html) == "1"
+    # Organisers have notifications of their own since issue 24 (applications sent to them); a provider's are not counted.
     organiser_html = login(organiser_user(reservation.voucher.organiser)).get(reverse("vouchers:customer_tab")).content.decode()
-    assert f'href="{LIST}"' not in organiser_html
+    assert f'href="{LIST}"' in organiser_html and badge(organiser_html) is None
 
 
 def test_list__shows_own_notifications_and_marking_read_clears_the_badge(login):
@@ -138,8 +139,14 @@ def test_mark_read__another_providers_notification__404_and_nothing_written(logi
     assert response.status_code == 404 and theirs.read_at is None
 
 
-def test_list__organiser__404(login):
-    assert login(organiser_user()).get(LIST).status_code == 404
+def test_list__organiser__its_own_notifications_only(login):
+    """Issue 24: an organiser is told of an application sent to it; it never sees a provider's notifications."""
+    organiser = OrganiserFactory()
+    Notification.objects.create(organiser=organiser, kind=NotificationKind.APPLICATION_SENT,
+                                params={"company": "Uusi Hoiva Oy", "service": "Kotihoito"})
+    Notification.objects.create(provider=ProviderFactory(), kind=NotificationKind.REJECTED, params={"reason": "salainen"})
+    html = login(organiser_user(organiser)).get(LIST).content.decode()
+    assert "Uusi Hoiva Oy lähetti hakemuksen palveluun Kotihoito." in html and "salainen" not in html
 
 
 def test_badge__one_query_whatever_the_number_of_notifications(login):

@@ -9,6 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -17,8 +18,18 @@ from events.models import EventStatus
 from organisations.models import Membership
 from payments.models import Payment, PaymentRun
 from payments.selectors import expected_for_user
-from tests.factories import OrganiserFactory, ProviderFactory, organiser_user, provider_user
+from tests.factories import (
+    OrganiserFactory,
+    PriceListFactory,
+    PriceListItemFactory,
+    ProviderFactory,
+    ServiceAgreementFactory,
+    ServiceFactory,
+    organiser_user,
+    provider_user,
+)
 from tests.payments.scenarios import (
+    LONG_AGO,
     capitation_voucher,
     credit,
     customership,
@@ -27,6 +38,7 @@ from tests.payments.scenarios import (
     reservation_of,
     start_and_compute,
 )
+from vouchers.models import VoucherKind
 
 pytestmark = pytest.mark.django_db
 
@@ -279,6 +291,72 @@ def test_expected__on_the_last_day__what_the_months_run_pays(admin, organiser, s
     run = start_and_compute(user=staff, month=JUNE_2025)
 
     assert expected == Payment.objects.get(run=run, provider=provider).amount == D("55.00")
+
+
+def test_expected__on_the_last_day__each_organisers_figures_are_what_its_run_pays(
+    admin, organiser, staff, provider, other, on_day, django_assert_num_queries
+):
+    """The estimate prices each distinct key once, as a run does; on the month's last day it is,
+    organiser by organiser, what that organiser's run pays the provider: the same customerships,
+    first days, price change, roundings, closing and events."""
+    june_last = dt.date(2025, 6, 30)
+    home = ServiceFactory(kind=VoucherKind.CAPITATION)
+    agreement = ServiceAgreementFactory(organiser=organiser, provider=provider, service=home, valid_from=LONG_AGO)
+    # The price changes on 15.6: a customership's first valid day in June picks its fee.
+    before = PriceListFactory(agreement=agreement, valid_from=LONG_AGO, valid_to=dt.date(2025, 6, 14))
+    after = PriceListFactory(agreement=agreement, valid_from=dt.date(2025, 6, 15))
+
+    def at_home(start, end=None, **voucher):
+        customership(capitation_voucher(organiser, service=home, **voucher), provider, start=start, end=end)
+
+    for _ in range(3):
+        at_home(dt.date(2025, 5, 1))  # 3 × 65,00: one key, one group
+    at_home(dt.date(2025, 6, 16))  # 71,35 × 15/30 = 35,675 -> 35,68
+    at_home(dt.date(2025, 5, 20), end=dt.date(2025, 6, 10))  # 65,00 × 10/30 -> 21,67
+    at_home(dt.date(2025, 5, 1), closed_on=dt.date(2025, 6, 20))  # 20 days -> 43,33
+    at_home(dt.date(2025, 6, 1), valid_from=dt.date(2025, 6, 5))  # 26 days -> 56,33
+    month_content = home.contents.get()
+    PriceListItemFactory(price_list=before, content=month_content, unit_price=D("65.00"))
+    PriceListItemFactory(price_list=after, content=month_content, unit_price=D("71.35"))
+    elsewhere = capitation_voucher(organiser)
+    priced_provider(elsewhere, fee=D("49.99"), provider=provider)
+    customership(elsewhere, provider, start=dt.date(2025, 6, 8))  # 23 days -> 38,33
+    theirs = capitation_voucher(organiser)
+    priced_provider(theirs, fee=D("999.00"), provider=other)
+    customership(theirs, other, start=dt.date(2025, 5, 1))
+    reservation = reservation_of(organiser, provider=provider)
+    event(reservation, day=dt.date(2025, 6, 2), share=D("15.00"))
+    event(reservation, day=dt.date(2025, 6, 30), share=D("22.50"))
+    credit(event(reservation, day=dt.date(2025, 6, 1), share=D("8.00"), status=EventStatus.SETTLED), share=D("8.00"))
+    event(reservation, day=dt.date(2025, 6, 4), share=D("40.00"), status=EventStatus.UNDER_REVIEW)
+    second = OrganiserFactory(name="Toinen hyvinvointialue")
+    voucher = capitation_voucher(second)
+    priced_provider(voucher, fee=D("30.00"), provider=provider)
+    customership(voucher, provider, start=dt.date(2025, 4, 1))
+    event(reservation_of(second, provider=provider), day=dt.date(2025, 6, 5), share=D("7.50"))
+
+    with django_assert_num_queries(4):  # the membership, capitation, events, organisers
+        expected = expected_for_user(admin, day=june_last)
+    on_day(dt.date(2025, 7, 1))
+    runs = [start_and_compute(user=staff, month=JUNE_2025), start_and_compute(user=organiser_user(second), month=JUNE_2025)]
+
+    paid = {run.organiser: Payment.objects.get(run=run, provider=provider) for run in runs}
+    assert {row.organiser for row in expected.rows} == set(paid)
+    for row in expected.rows:
+        payment = paid[row.organiser]
+        lines = payment.lines.aggregate(
+            customerships=Count("pk", filter=Q(customership__isnull=False)),
+            capitation=Sum("amount", filter=Q(customership__isnull=False), default=D("0.00")),
+            events=Count("pk", filter=Q(event__isnull=False)),
+            event_amount=Sum("amount", filter=Q(event__isnull=False), default=D("0.00")),
+        )
+        assert (row.customerships, row.capitation, row.events, row.event_amount) == (
+            lines["customerships"], lines["capitation"], lines["events"], lines["event_amount"]
+        ), row.organiser
+        assert (row.unpriced, row.total) == (0, payment.amount)
+    by_organiser = {row.organiser: row for row in expected.rows}
+    assert by_organiser[organiser].capitation == D("390.34") and by_organiser[organiser].event_amount == D("29.50")
+    assert expected.total == D("457.34")
 
 
 def test_expected__a_customership_without_a_monthly_price__counted_and_named_on_the_page(

@@ -12,3 +12,9 @@ def _quiet_refusals():
     logger.setLevel(logging.ERROR)
     yield
     logger.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Attachments the matrix uploads (hakeutuminen) go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"

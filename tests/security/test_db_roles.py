@@ -133,6 +133,7 @@ def test_app_role__reads_and_writes_the_other_tables(app_db):
         SELECT c.relname FROM pg_class c
          WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
            AND c.relname NOT IN (%s, 'django_migrations')
+           AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid AND i.inhparent = %s::regclass)
            AND NOT (has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'INSERT')
                 AND has_table_privilege(c.oid, 'UPDATE') AND has_table_privilege(c.oid, 'DELETE'))
         UNION ALL
@@ -140,8 +141,80 @@ def test_app_role__reads_and_writes_the_other_tables(app_db):
          WHERE c.relnamespace = current_schema()::regnamespace
            AND CASE WHEN c.relkind = 'S' THEN NOT has_sequence_privilege(c.oid, 'USAGE') ELSE false END
         """,
-        [TABLE],
+        [TABLE, TABLE],
     ).fetchall()
     assert missing == []
     assert app_db.execute("SELECT count(*) FROM procrastinate_jobs").fetchone()[0] >= 0
     refused(app_db, "INSERT INTO django_migrations (app, name, applied) VALUES ('x', 'y', now())")
+
+
+# --- the audit log's monthly partitions (issue 26) --------------------------------------------------------
+
+def _partition_of(conn, row_id) -> str:
+    return conn.execute(sql.SQL("SELECT tableoid::regclass::text FROM {} WHERE id = %s").format(sql.Identifier(TABLE)),
+                        [row_id]).fetchone()[0]
+
+
+def test_audit_log__partitioned_by_helsinki_month__rows_land_in_their_month(app_db, entries):
+    from audit import partitions
+    from core.dates import today
+
+    names = {partition.name: partition.bounds for partition in partitions.partitions()}
+    month = today().strftime("%Y_%m")
+
+    assert app_db.execute("SELECT relkind FROM pg_class WHERE relname = %s", [TABLE]).fetchone()[0] == "p"
+    assert names[f"{TABLE}_default"] == "DEFAULT"
+    assert f"{TABLE}_{month}" in names and len([name for name in names if name != f"{TABLE}_default"]) >= 4
+    assert _partition_of(app_db, entries[0][0]) == f"{TABLE}_{month}"
+
+
+def test_app_role__a_partition_reached_directly__update_delete_truncate_refused(app_db, entries):
+    partition = _partition_of(app_db, entries[0][0])
+
+    refused(app_db, f"DELETE FROM {partition}")
+    refused(app_db, f"UPDATE {partition} SET what = 'muutettu'")
+    refused(app_db, f"TRUNCATE {partition}")
+    refused(app_db, f"ALTER TABLE {TABLE} DETACH PARTITION {partition}")
+    refused(app_db, f"CREATE TABLE {TABLE}_2040_01 PARTITION OF {TABLE} FOR VALUES FROM ('2040-01-01') TO ('2040-02-01')")
+    assert rows(app_db) == entries
+
+
+def test_partitions_ensure__the_job_as_the_app_role__makes_the_months_append_only_and_again_nothing(app_db):
+    import datetime as dt
+
+    from audit import partitions
+    from audit.tasks import ensure_audit_partitions
+
+    made = partitions.partitions_ensure(day=dt.date(2031, 11, 20), months_ahead=2)
+    again = partitions.partitions_ensure(day=dt.date(2031, 11, 20), months_ahead=2)
+    ensure_audit_partitions(timestamp=0)  # the nightly job: this month and three ahead, all there already
+
+    assert made == again == [f"{TABLE}_2031_11", f"{TABLE}_2031_12", f"{TABLE}_2032_01"]
+    privileges = app_db.execute(
+        "SELECT has_table_privilege(%s, 'INSERT'), has_table_privilege(%s, 'SELECT'), "
+        "has_table_privilege(%s, 'UPDATE'), has_table_privilege(%s, 'DELETE')", [made[1]] * 4).fetchone()
+    assert privileges == (True, True, False, False)
+    refused(app_db, f"DELETE FROM {made[1]}")
+
+
+def test_partitions_detach__as_the_owner__the_old_month_leaves_the_log_the_others_stay(app_db, entries):
+    import datetime as dt
+
+    from audit import partitions
+    from psop.db_roles import as_owner
+
+    partitions.partitions_ensure(day=dt.date(2020, 3, 1), months_ahead=0)
+    old = AuditEntry.objects.create(action=AuditEntry.Action.READ, what="Vanha", username="tuula")
+    with psycopg.connect(**app_role_params(), autocommit=True) as conn:  # the row as if written in March 2020
+        conn.execute(sql.SQL("INSERT INTO {} (at, username, organisation, action, what, path, code, params, auth_method) "
+                             "VALUES ('2020-03-15 12:00+02', 'tuula', '', 'read', 'Maaliskuu 2020', '', '', '{{}}', '')")
+                     .format(sql.Identifier(TABLE)))
+    try:
+        with as_owner():
+            detached = partitions.partitions_detach(before=dt.date(2020, 4, 1))
+        assert detached == [f"{TABLE}_2020_03"]
+        assert not AuditEntry.objects.filter(what="Maaliskuu 2020").exists()
+        assert rows(app_db) == sorted([*entries, (old.pk, "Vanha")])
+    finally:
+        with as_owner(), connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}_2020_03")

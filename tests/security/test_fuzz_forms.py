@@ -160,7 +160,7 @@ def target(client, victim, name):
     user = _user(victim, route)
     _login(client, user)
     page = client.get(path, route.queries(victim)[0])
-    fields = {key: "" for key in _form_fields(page.content.decode("utf-8", "replace"))}
+    fields = {key: "" for key in _form_fields(answer_text(page))}  # answer_text: a download streams
     fields.update(route.post(victim) if route.post is not None else {})
     with transaction.atomic():
         accepts_post = client.post(path, {}).status_code != 405

@@ -9,6 +9,7 @@ has no entry in ``ROUTES`` fails the access matrix and the fuzz tests with
 
 import datetime as dt
 import re
+from decimal import Decimal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -46,6 +47,7 @@ from tests.factories import (
     organiser_user,
     provider_user,
 )
+from applications.models import Application, ApplicationAttachment, Rulebook, RulebookAcceptance, SignUp
 from registers.models import RegisterChange
 from vouchers.models import (
     Customer, PriceList, PriceListItem, Service, ServiceAgreement, ServiceContent, Voucher, VoucherContent,
@@ -299,6 +301,12 @@ def state() -> tuple:
         list(PriceList.objects.order_by("pk").values_list("pk", "agreement_id", "name", "valid_from", "valid_to")),
         list(PriceListItem.objects.order_by("pk").values_list("pk", "price_list_id", "content_id", "unit_price")),
         RegisterChange.objects.count(),
+        # Hakeutuminen (applications app, issue 24): rulebooks, acceptances, sign-ups, applications and their files.
+        Rulebook.objects.count(),
+        RulebookAcceptance.objects.count(),
+        SignUp.objects.count(),
+        list(Application.objects.order_by("pk").values_list("pk", "state", "soteri_id", "contact_name")),
+        ApplicationAttachment.objects.count(),
         # The customers' choices of providers (issue 25).
         list(ProviderChoice.objects.order_by("pk").values_list("pk", "provider_id", "state", "reason")),
     )
@@ -701,6 +709,9 @@ ROUTES.update({
                           post=_grant_body),
     "grants:voucher": Route(kwargs=lambda v: {"number": v.fresh_voucher.number}, entitled="organiser"),
     "grants:letter": Route(kwargs=lambda v: {"number": v.fresh_voucher.number}, entitled="organiser"),
+    # A PDF: its text is deflated, so the name is not found in the bytes (tests/grants/test_views.py reads it).
+    "grants:letter_pdf": Route(kwargs=lambda v: {"number": v.fresh_voucher.number}, entitled="organiser",
+                               shows_customer=False),
     "grants:change": Route(kwargs=lambda v: {"number": v.fresh_voucher.number}, entitled="organiser",
                            post=_change_body),
     "grants:close": Route(
@@ -794,6 +805,131 @@ REGISTER_ROUTES: dict[str, Route] = {
     ),
 }
 ROUTES.update(REGISTER_ROUTES)
+
+
+# --- hakeutuminen (applications app, issue 24) ------------------------------------------------------------
+# A service only B has an agreement with Y for (C, with Y's other services, may accept their rulebooks), with
+# Y's rulebook (a PDF attached, public); B's draft application for it (its details, an attachment) and a
+# signed-up company's sent one, which Y's admin reviews. Made on first use.
+
+
+def _matrix_service(v: Victim) -> Service:
+    from applications.rulebooks import RulebookPriceRow, rulebook_publish
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    service, created = Service.objects.get_or_create(organiser=None, name="Matriisin palvelu",
+                                                     defaults={"kind": "service_voucher"})
+    if created:
+        content = ServiceContent.objects.create(service=service, name="Matriisin käynti", unit="visit")
+        ServiceAgreementFactory(organiser=v.organiser_y, provider=v.provider_b, service=service)
+        rulebook_publish(user=v.organiser_y_admin, service=service, general_text="Yleistä", service_text="Palvelusta",
+                         valid_from=today(), accept_by=None, pricing="fixed",
+                         prices=[RulebookPriceRow(content, Decimal("30.00"))],
+                         attachments=[SimpleUploadedFile("ehdot.pdf", MATRIX_PDF)])
+    return service
+
+
+MATRIX_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _rulebook_y(v: Victim) -> Rulebook:
+    return Rulebook.objects.get(organiser=v.organiser_y, service=_matrix_service(v))
+
+
+def _draft_b(v: Victim) -> Application:
+    """B's draft for the matrix service, ready to send."""
+    from applications import services as application_services
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    service = _matrix_service(v)
+    draft = Application.objects.filter(provider=v.provider_b, service=service).first()
+    if draft is None:
+        draft = application_services.application_create(user=v.provider_b_admin, organiser_id=v.organiser_y.pk,
+                                                        service=service)
+        application_services.application_update(
+            user=v.provider_b_admin, application=draft, contact_name="B", email="b@b.example", phone="",
+            soteri_id="S-B", offices=[application_services.OfficeData("B:n toimipaikka", "Katu 1", "Tampere", ("fi",))],
+            prices={})
+        application_services.attachment_add(user=v.provider_b_admin, application=draft,
+                                            upload=SimpleUploadedFile("b-todistus.pdf", MATRIX_PDF))
+    return draft
+
+
+def _attachment_b(v: Victim) -> ApplicationAttachment:
+    return _draft_b(v).attachments.first()
+
+
+def _sent_new(v: Victim) -> Application:
+    """A signed-up company's application to Y, sent: Y's admin reviews it."""
+    from applications import services as application_services, signups
+
+    service = _matrix_service(v)
+    sent = Application.objects.filter(signup__isnull=False, service=service).first()
+    if sent is None:
+        signup, token = signups.signup_create(business_id="1572862-7", company_name="Matriisin Uusi Oy",
+                                              contact_name="Uusi Hakija", email="uusi@matriisi.example")
+        user = signups.signup_confirm(token=token, username="matriisi-uusi", password="matriisin-salasana-99!")
+        sent = application_services.application_create(user=user, organiser_id=v.organiser_y.pk, service=service)
+        application_services.application_update(
+            user=user, application=sent, contact_name="Uusi", email="uusi@matriisi.example", phone="", soteri_id="S-U",
+            offices=[application_services.OfficeData("Uusi toimipaikka", "Tie 2", "Tampere", ("fi",))], prices={})
+        application_services.application_send(user=user, application=sent, rulebook_id=_rulebook_y(v).pk, accepted=True)
+    return sent
+
+
+def _upload(v: Victim) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"liite": SimpleUploadedFile("lisaliite.pdf", MATRIX_PDF, content_type="application/pdf")}
+
+
+APPLICATION_ROUTES: dict[str, Route] = {
+    # Public: the organisers' rulebooks and their PDFs, and a new company's sign-up (garbage posted by everyone:
+    # a valid body would sign up a company, as it should) and a link nobody was given.
+    "applications:public_organisers": Route(scope="public", shows_customer=False),
+    "applications:public_organiser": Route(scope="public", shows_customer=False,
+                                           kwargs=lambda v: {"organiser_id": _rulebook_y(v).organiser_id if v else 1}),
+    "applications:public_attachment": Route(scope="public", shows_customer=False,
+                                            kwargs=lambda v: {"attachment_id": _rulebook_y(v).attachments.get().pk if v else 1}),
+    "applications:signup": Route(scope="public", shows_customer=False),
+    "applications:signup_confirm": Route(scope="public", shows_customer=False, kwargs=lambda v: {"token": "ei-linkkia"}),
+    # The applicant: B's admin. Its own list (outsiders see theirs, or nothing); B's application and files: 404.
+    "applications:mine": Route(scope="list", shows_customer=False),
+    "applications:application": Route(
+        kwargs=lambda v: {"application_id": _draft_b(v).pk}, shows_customer=False,
+        post=lambda v: {"yhteyshenkilo": "B:n uusi yhteyshenkilö", "sahkoposti": "b@b.example", "puhelin": "",
+                        "soteri": "S-B", "toimipaikka_0_nimi": "B:n toimipaikka", "toimipaikka_0_osoite": "Katu 1",
+                        "toimipaikka_0_kunta": "Tampere", "toimipaikka_0_kielet": ["fi"]},
+    ),
+    "applications:attachment_add": Route(kwargs=lambda v: {"application_id": _draft_b(v).pk}, shows_customer=False,
+                                         post=_upload),
+    "applications:attachment_remove": Route(
+        kwargs=lambda v: {"application_id": _draft_b(v).pk, "attachment_id": _attachment_b(v).pk},
+        shows_customer=False, post=lambda v: {}),
+    "applications:send": Route(kwargs=lambda v: {"application_id": _draft_b(v).pk}, shows_customer=False,
+                               post=lambda v: {"saantokirja": str(_rulebook_y(v).pk), "hyvaksyn": "on"}),
+    # An application's file: its applicant (and its organiser's admins, tests/applications/test_views.py); 404 to all others.
+    "applications:attachment": Route(kwargs=lambda v: {"attachment_id": _attachment_b(v).pk}, shows_customer=False),
+    "applications:rulebook_accept": Route(kwargs=lambda v: {"rulebook_id": _rulebook_y(v).pk}, shows_customer=False,
+                                          post=lambda v: {}),
+    # Organisaatio → Sääntökirjat, Hakemukset: Y's admin. X's admin cannot pick Y's service; Y's objects are 404.
+    "applications:rulebooks": Route(scope="list", entitled="organiser_admin", shows_customer=False),
+    "applications:rulebook_add": Route(
+        scope="list", entitled="organiser_admin", shows_customer=False,
+        queries=lambda v: [{"palvelu": str(_own_service(v).pk)}],
+        post=lambda v: {"palvelu": str(_own_service(v).pk), "yleinen": "Yleistä", "palveluosa": "Palvelusta",
+                        "alkaa": _day(today()), "hyvaksyttava": "", "hinnoittelu": "fixed",
+                        f"hinta_{_own_content(v).pk}": "20,00"},
+    ),
+    "applications:rulebook": Route(kwargs=lambda v: {"rulebook_id": _rulebook_y(v).pk}, entitled="organiser_admin",
+                                   shows_customer=False),
+    "applications:review_queue": Route(scope="list", entitled="organiser_admin", shows_customer=False,
+                                       queries=lambda v: [{}, {"tila": "sent", "palvelu": str(_matrix_service(v).pk)}]),
+    "applications:review": Route(kwargs=lambda v: {"application_id": _sent_new(v).pk}, entitled="organiser_admin",
+                                 shows_customer=False,
+                                 post=lambda v: {"toiminto": "taydenna", "taydennys": "Lisää vakuutustodistus."}),
+}
+ROUTES.update(APPLICATION_ROUTES)
 
 
 def url_of(url: ProductUrl, victim: Victim) -> str:

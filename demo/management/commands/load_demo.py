@@ -14,6 +14,7 @@ from django.db import transaction
 
 from core.dates import today
 from customers.models import Customership
+from demo import applications as training_applications
 from demo.identifiers import make_business_id, make_henkilotunnus
 from events.models import Event, EventStatus
 from events.pricing import split_price
@@ -108,6 +109,7 @@ class Command(BaseCommand):
         self.users()
         created = self._known_vouchers()
         created += self._volume_vouchers()
+        self._applications()
         return created
 
     def _organisations(self):
@@ -151,6 +153,12 @@ class Command(BaseCommand):
         self.agreement(self.esimerkki, self.koivula, "Tehostettu palveluasuminen", start, prices, factor=Decimal("0.98"))
         self.agreement(self.esimerkki, self.puhdas, "Siivous", start, prices)
         self.agreement(self.naapuri, self.hoiva, "Kotihoito", start, prices, factor=Decimal("1.02"))
+
+    def _applications(self):
+        """Hakeutuminen: Esimerkki's rulebooks and Hoiva's application for Siivous, sent and waiting
+        for `jarjestaja-paakayttaja`'s review (demo/applications.py)."""
+        admin = get_user_model().objects.get(username="jarjestaja-paakayttaja")
+        training_applications.load(admin=admin, applicant=self.tuottaja, today=self.today)
 
     def organiser(self, name, base, support):
         organiser, _ = Organiser.objects.get_or_create(
