@@ -28,6 +28,8 @@ MESSAGES = {
     "grant_form": _("Ostovoiman myöntäminen: asiakkaan tiedot"),
     "voucher_decision": _("Ostovoima %(number)s: myöntö"),
     "decision_letter": _("Ostovoima %(number)s: palvelusetelipäätös"),
+    # The customer's own page (issue 25): read by the customer, strongly identified.
+    "own_vouchers": _("Omat palvelusetelini: ostovoimat %(numbers)s (asiakas itse)"),
     # Changes
     "reservation_created": _("Palveluvaraus %(number)s: %(content)s, %(provider)s"),
     "reservation_created_on_behalf": _("Palveluvaraus %(number)s: %(content)s, %(provider)s (palveluntuottajan puolesta)"),

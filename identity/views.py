@@ -19,14 +19,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from requests import RequestException
 
 from core.assurance import OIDC, assurance_of
 from core.errors import DomainError, ErrorCode
 from core.forms import TextField
 from core.htmx import done, render_page
-from identity import selectors, services
+from identity import customers, selectors, services
 from organisations import permissions
 from organisations.forms import UserAddForm
 from organisations.selectors import admin_membership, organisation_member
@@ -264,3 +264,10 @@ def identification(request):
     return render_page(request, "identity/identification.html", {
         "tab": "organisation", "form": form, "providers": identity_providers(request),
     })
+
+
+@require_POST
+def customer_logout(request):
+    """The customer signs out: the session, and with it the identification, is gone."""
+    customers.customer_sign_out(request)
+    return redirect(settings.CUSTOMER_LOGIN_REDIRECT_URL)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import TextField, UsernameField
 from organisations import permissions
-from organisations.models import Membership
+from organisations.models import PROVIDER_DESCRIPTION_MAX_LENGTH, Membership, ServiceLanguage
 
 MAX_ID = 2**31 - 1
 
@@ -78,9 +78,30 @@ class OfficeForm(forms.Form):
     nimi = TextField(label=_("Nimi"), max_length=200)
     katuosoite = TextField(label=_("Katuosoite"), max_length=200, required=False)
     kunta = TextField(label=_("Kunta"), max_length=100, required=False)
+    postinumero = forms.RegexField(
+        label=_("Postinumero"), regex=r"^[0-9]{5}$", required=False, max_length=5,
+        error_messages={"invalid": _("Anna postinumero viitenä numerona, esimerkiksi 00100.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
 
     def clean(self):
         data = super().clean()
         if data.get("toiminto") == "muokkaa" and not data.get("toimipaikka"):
             raise forms.ValidationError(_("Valitse muokattava toimipaikka."))
         return data
+
+
+class ProfileForm(forms.Form):
+    """What customers read of the provider on the public comparison: a short description and the
+    languages it serves in."""
+
+    kuvaus = TextField(
+        label=_("Esittely"), max_length=PROVIDER_DESCRIPTION_MAX_LENGTH, required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Lyhyt esittely asiakkaille palveluntuottajien vertailussa (enintään 1000 merkkiä)."),
+    )
+    kielet = forms.MultipleChoiceField(
+        label=_("Palvelukielet"), choices=ServiceLanguage.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Valitse vaihtoehto luettelosta.")},
+    )

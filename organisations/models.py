@@ -2,6 +2,7 @@
 (toimipaikat), and users' memberships in them. The tables keep their original names."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -67,10 +68,33 @@ class CopiesOrganiser(models.Model):
         super().save(*args, **kwargs)
 
 
+class ServiceLanguage(models.TextChoices):
+    """A language a provider serves its customers in (the public comparison filters by it)."""
+
+    FINNISH = "fi", _("suomi")
+    SWEDISH = "sv", _("ruotsi")
+    ENGLISH = "en", _("englanti")
+    SAMI = "se", _("saame")
+    RUSSIAN = "ru", _("venäjä")
+    ESTONIAN = "et", _("viro")
+    ARABIC = "ar", _("arabia")
+    SOMALI = "so", _("somali")
+
+
+PROVIDER_DESCRIPTION_MAX_LENGTH = 1000
+
+
 class Provider(models.Model):
     name = models.CharField(_("nimi"), max_length=200)
     business_id = models.CharField(_("Y-tunnus"), max_length=9, unique=True, validators=[validate_business_id])
     support_contact = models.CharField(_("tuen yhteystiedot"), max_length=300, blank=True, db_default="")
+    # What customers read of the provider on the public comparison (issue 25): written by its admin
+    # on Organisaatio → Esittely.
+    description = models.TextField(_("esittely"), max_length=PROVIDER_DESCRIPTION_MAX_LENGTH, blank=True, db_default="")
+    languages = ArrayField(
+        models.CharField(max_length=8, choices=ServiceLanguage.choices), verbose_name=_("palvelukielet"),
+        default=list, blank=True, db_default=models.Value([], output_field=ArrayField(models.CharField(max_length=8))),
+    )
     strong_auth_only = models.BooleanField(
         _("vain vahva tunnistautuminen"), default=strong_auth_only_default, db_default=False,
         help_text=_("Käyttäjät kirjautuvat vain tunnistuspalvelun kautta; salasanalla kirjautuminen estetään."),
@@ -119,6 +143,7 @@ class Office(models.Model):
     name = models.CharField(_("nimi"), max_length=200)
     street_address = models.CharField(_("katuosoite"), max_length=200, blank=True)
     municipality = models.CharField(_("kunta"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postinumero"), max_length=5, blank=True, db_default="")
 
     class Meta:
         db_table = "vouchers_office"

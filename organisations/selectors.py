@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from organisations import permissions
-from organisations.models import Membership, Office, ProviderUnit
+from organisations.models import Membership, Office, Provider, ProviderUnit
 
 
 def admin_membership(user) -> Membership | None:
@@ -64,3 +64,11 @@ def organisation_offices(user):
     if membership is None or not membership.is_provider:
         return Office.objects.none()
     return Office.objects.filter(provider_id=membership.provider_id).order_by("name")
+
+
+def organisation_provider(user) -> Provider | None:
+    """The admin's own provider (None for organisers and non-admins)."""
+    membership = admin_membership(user)
+    if membership is None or not membership.is_provider:
+        return None
+    return Provider.objects.get(pk=membership.provider_id)

@@ -14,7 +14,7 @@ from audit.services import audit_log
 from core.errors import DomainError, ErrorCode
 from core.validators import normalise_username, validate_username
 from organisations import permissions
-from organisations.models import Membership, Office, Organiser, Provider, ProviderUnit
+from organisations.models import Membership, Office, Organiser, Provider, ProviderUnit, ServiceLanguage
 from organisations.selectors import is_locked_out
 
 
@@ -230,11 +230,13 @@ def org_unit_rename(*, user, unit: ProviderUnit, name: str, request=None) -> Pro
 
 
 @transaction.atomic
-def org_office_create(*, user, name: str, street_address: str = "", municipality: str = "", request=None) -> Office:
+def org_office_create(*, user, name: str, street_address: str = "", municipality: str = "", postal_code: str = "",
+                      request=None) -> Office:
     """A new office of the admin's provider."""
     admin = _admin(user, provider_only=True)
     _unique_name(Office, admin, name)
-    office = Office(provider_id=admin.provider_id, name=name, street_address=street_address, municipality=municipality)
+    office = Office(provider_id=admin.provider_id, name=name, street_address=street_address, municipality=municipality,
+                    postal_code=postal_code)
     office.full_clean()
     office.save()
     _log(user=user, admin=admin, request=request, what=f"Toimipaikka {name}: lisätty")
@@ -243,7 +245,7 @@ def org_office_create(*, user, name: str, street_address: str = "", municipality
 
 @transaction.atomic
 def org_office_update(*, user, office: Office, name: str, street_address: str = "", municipality: str = "",
-                      request=None) -> Office:
+                      postal_code: str = "", request=None) -> Office:
     """Edit the name and address of an office of the admin's provider."""
     admin = _admin(user, provider_only=True)
     office = Office.objects.filter(provider_id=admin.provider_id, pk=office.pk).first()
@@ -252,11 +254,28 @@ def org_office_update(*, user, office: Office, name: str, street_address: str = 
     _unique_name(Office, admin, name, exclude=office)
     old = office.name
     office.name, office.street_address, office.municipality = name, street_address, municipality
+    office.postal_code = postal_code
     office.full_clean()
-    office.save(update_fields=["name", "street_address", "municipality"])
+    office.save(update_fields=["name", "street_address", "municipality", "postal_code"])
     _log(user=user, admin=admin, request=request,
-         what=f"Toimipaikka {old}: {name}, {street_address}, {municipality}".rstrip(", "))
+         what=f"Toimipaikka {old}: {name}, {street_address}, {postal_code} {municipality}".strip().rstrip(", "))
     return office
+
+
+@transaction.atomic
+def org_provider_profile_set(*, user, description: str, languages: list[str], request=None) -> Provider:
+    """The admin's provider's description and languages of service, as customers read them on the
+    public comparison (issue 25)."""
+    admin = _admin(user, provider_only=True)
+    provider = Provider.objects.get(pk=admin.provider_id)
+    languages = sorted(set(languages), key=[code for code, _label in ServiceLanguage.choices].index)
+    if provider.description == description and provider.languages == languages:
+        return provider
+    provider.description, provider.languages = description, languages
+    provider.full_clean()
+    provider.save(update_fields=["description", "languages"])
+    _log(user=user, admin=admin, request=request, what=f"Esittely: muutettu (kielet: {', '.join(languages) or '–'})")
+    return provider
 
 
 @transaction.atomic

@@ -9,4 +9,5 @@ urlpatterns = [
     path("organisaatio/kayttajat/<int:user_id>/", views.org_user_edit, name="user_edit"),
     path("organisaatio/osat/", views.org_units, name="units"),
     path("organisaatio/toimipaikat/", views.org_offices, name="offices"),
+    path("organisaatio/esittely/", views.org_profile, name="profile"),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import DomainError
 from core.htmx import done, render_page
 from organisations import permissions, services
-from organisations.forms import MemberActionForm, OfficeForm, UnitForm, UserAddForm
+from organisations.forms import MemberActionForm, OfficeForm, ProfileForm, UnitForm, UserAddForm
 from organisations.selectors import (
     admin_membership,
     is_locked_out,
@@ -17,6 +17,7 @@ from organisations.selectors import (
     organisation_member,
     organisation_members,
     organisation_offices,
+    organisation_provider,
     organisation_units,
 )
 
@@ -154,7 +155,8 @@ def org_offices(request):
     if not form.is_valid():
         return _offices_page(request, form=form, error=_("Tarkista tiedot."))
     data = form.cleaned_data
-    fields = {"name": data["nimi"], "street_address": data["katuosoite"], "municipality": data["kunta"]}
+    fields = {"name": data["nimi"], "street_address": data["katuosoite"], "municipality": data["kunta"],
+              "postal_code": data["postinumero"]}
     try:
         if data["toiminto"] == "muokkaa":
             office = organisation_offices(request.user).filter(pk=data["toimipaikka"]).first()
@@ -168,3 +170,28 @@ def org_offices(request):
     except DomainError as error:
         return _offices_page(request, form=form if data["toiminto"] == "lisaa" else None, error=error.message)
     return _done(request, notice, reverse("organisations:offices"), lambda notice: _offices_page(request, notice=notice))
+
+
+def _profile_page(request, *, form=None, notice="", error=""):
+    provider = organisation_provider(request.user)
+    form = form or ProfileForm(initial={"kuvaus": provider.description, "kielet": provider.languages})
+    context = {"tab": "organisation", "provider": provider, "form": form, "notice": notice, "error": error}
+    return render_page(request, "organisations/profile.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.provider_admin_required
+def org_profile(request):
+    """Esittely: what customers read of the provider on the public comparison."""
+    if request.method == "GET":
+        return _profile_page(request)
+    form = ProfileForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, form=form, error=_("Tarkista tiedot."))
+    try:
+        services.org_provider_profile_set(user=request.user, description=form.cleaned_data["kuvaus"],
+                                          languages=form.cleaned_data["kielet"], request=request)
+    except DomainError as error:
+        return _profile_page(request, form=form, error=error.message)
+    return _done(request, _("Esittely tallennettu."), reverse("organisations:profile"),
+                 lambda notice: _profile_page(request, notice=notice))

@@ -86,6 +86,9 @@ TRAINING_PEOPLE = (
            username="jarjestaja-paakayttaja"),
     Person("niina-naapuri", "Niina", "Naapuri", "niina.naapuri@example.fi", username="naapuri"),
     Person("uuno-uusi", "Uuno", "Uusi", "uuno.uusi@example.fi", hetu="150385-9035"),  # not invited yet
+    # A customer (issue 25), no user: the training data's customer of voucher 1001 (load_demo's
+    # customer 1), who identifies to see "Omat palvelusetelini".
+    Person("aino-virtanen", "Aino", "Virtanen", "aino.virtanen@example.fi", hetu="140129-901C"),
 )
 
 

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "notifications",
     "ninja",  # django-ninja: its vendored Swagger UI for /api/v1/docs (no CDN)
     "api",
+    "choice",  # the customer's side (issue 25): comparing providers, one's own vouchers, choosing
     "demo",
     "psop",  # its migrate and flush run as the database's owner role (psop/db_roles.py)
 ]
@@ -444,6 +445,23 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 # neither extends the session nor writes its row.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Where a customer lands after identifying (identity.customers; the choice app's "Omat palvelusetelini").
+CUSTOMER_LOGIN_REDIRECT_URL = "/omat-palvelusetelit/"
+
+# Cache (issue 25): the public comparison of providers, per organiser, service and day
+# (vouchers.comparison). Each process keeps its own (LocMemCache) unless PSOP_CACHE_BACKEND names a
+# shared one (e.g. django.core.cache.backends.memcached.PyMemcacheCache with PSOP_CACHE_LOCATION):
+# a change of an agreement or a price list drops the entry at once in the process that made it (or
+# everywhere, with a shared cache); other processes' copies live at most COMPARISON_CACHE_SECONDS.
+COMPARISON_CACHE_SECONDS = env_int("PSOP_COMPARISON_CACHE_SECONDS", 300)
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("PSOP_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("PSOP_CACHE_LOCATION", "psop"),
+        "TIMEOUT": COMPARISON_CACHE_SECONDS,
+    }
+}
 
 # REST API (/api/v1/) ---------------------------------------------------------------
 # Requests per API key per minute; past it the answer is 429 with Retry-After.

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("events.help")),  # Ohje: a help page per tab and the glossary (issue 13, item 19)
     path("", include("api.urls")),  # Organisaatio → API-avaimet
+    path("", include("choice.urls")),  # the customer's side (issue 25): Vertaile palveluntuottajia
     path("api/v1/", include("api.v1_urls")),  # the REST API (django-ninja)
 ]
 

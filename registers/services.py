@@ -25,6 +25,7 @@ from core.money import format_amount, to_cents
 from organisations import permissions
 from organisations.models import Provider
 from registers.models import RegisterChange
+from vouchers.comparison import comparison_forget
 from vouchers.models import (
     ContentUnit,
     PriceList,
@@ -78,6 +79,13 @@ def _record(*, user, organiser_id: int, subject: str, kind: str, label: str, cha
     audit_log(user=user, action="change", what=f"{what} ({summary})"[:300] if summary else what[:300],
               organiser_id=organiser_id, request=request, organisation=permissions.organisation_name(user))
     return row
+
+
+def _comparison_changed(agreement: ServiceAgreement) -> None:
+    """An agreement or one of its price lists changed: the public comparison of the organiser's
+    providers of the service is read anew once the change is committed (vouchers.comparison)."""
+    organiser_id, service_id = agreement.organiser_id, agreement.service_id
+    transaction.on_commit(lambda: comparison_forget(organiser_id=organiser_id, service_id=service_id))
 
 
 def _messages(error: ValidationError) -> str:
@@ -245,6 +253,7 @@ def agreement_create(*, user, provider: Provider, service: Service, valid_from: 
     if _overlapping(others, valid_from, valid_to) is not None:
         raise refusals["serviceagreement_no_overlap"]()
     _save(agreement, refusals=refusals)
+    _comparison_changed(agreement)
     _record(user=user, organiser_id=organiser_id, subject=Subject.AGREEMENT, kind=RegisterChange.Kind.CREATED,
             label=_agreement_label(agreement), agreement_id=agreement.pk, request=request,
             changes=_changes((_("Palveluntuottaja"), "", f"{provider.name} ({provider.business_id})"),
@@ -275,6 +284,7 @@ def agreement_set_validity(*, user, agreement: ServiceAgreement, valid_from: dt.
     if _overlapping(others, valid_from, valid_to) is not None:
         raise refusals["serviceagreement_no_overlap"]()
     _save(agreement, refusals=refusals, update_fields=["valid_from", "valid_to"])
+    _comparison_changed(agreement)
     _record(user=user, organiser_id=organiser_id, subject=Subject.AGREEMENT, kind=RegisterChange.Kind.CHANGED,
             label=_agreement_label(agreement), agreement_id=agreement.pk, request=request, changes=changes)
     return agreement
@@ -358,6 +368,7 @@ def price_list_create(*, user, agreement: ServiceAgreement, name: str, valid_fro
         raise refusals["pricelist_no_overlap"]()
     _save(price_list, refusals=refusals)
     price_changes = _set_prices(price_list, agreement.service, prices)
+    _comparison_changed(agreement)
     _record(user=user, organiser_id=organiser_id, subject=Subject.PRICE_LIST, kind=RegisterChange.Kind.CREATED,
             label=name, agreement_id=agreement.pk, price_list_id=price_list.pk, request=request,
             changes=_changes((_("Nimi"), "", name), (_("Voimassa alkaen"), "", _day(valid_from)),
@@ -387,6 +398,7 @@ def price_list_update(*, user, price_list: PriceList, name: str, valid_from: dt.
         _save(price_list, refusals=refusals, update_fields=["name", "valid_from", "valid_to"])
     changes += _set_prices(price_list, agreement.service, prices)
     if changes:
+        _comparison_changed(agreement)
         _record(user=user, organiser_id=organiser_id, subject=Subject.PRICE_LIST, kind=RegisterChange.Kind.CHANGED,
                 label=price_list.name, agreement_id=agreement.pk, price_list_id=price_list.pk, request=request,
                 changes=changes)

@@ -311,6 +311,7 @@ def bench_objects(total: int) -> Objects:
         application=application.pk,
         application_attachment=application.attachments.order_by("pk").values_list("pk", flat=True).first(),
         rulebook=rulebook.pk,
+        organiser=organiser_id,
     )
 
 

@@ -85,6 +85,7 @@ class Objects:
     application: int  # the provider's application to the organiser, sent (its page; the organiser admin's review)
     application_attachment: int  # ... and a file of it
     rulebook: int  # the organiser's rulebook for ``service`` (newest version)
+    organiser: int = 1  # the organiser of `jarjestaja` (the public comparison of its providers of ``grant_service``)
 
     @classmethod
     def placeholder(cls, total: int) -> "Objects":
@@ -202,6 +203,7 @@ def pages(o: Objects, total: int, *, today: dt.date) -> list[Page]:
              f"/organisaatio/kayttajat/{o.member}/tunnistautuminen/"),
         Page("Organisaatio: Osat", "tuottaja", "/organisaatio/osat/"),
         Page("Organisaatio: Toimipaikat", "tuottaja", "/organisaatio/toimipaikat/"),
+        Page("Organisaatio: Esittely", "tuottaja", "/organisaatio/esittely/"),
         Page("Organisaatio: API-avaimet", "tuottaja", "/organisaatio/api-avaimet/"),
         Page("Organisaatio: an API key", "tuottaja", f"/organisaatio/api-avaimet/{o.api_key}/"),
         Page("Organisaatio: a service", "jarjestaja-paakayttaja", f"/organisaatio/palvelut/{o.service}/"),
@@ -222,6 +224,10 @@ def pages(o: Objects, total: int, *, today: dt.date) -> list[Page]:
         Page("Organisaatio: Hakemukset (review queue)", "jarjestaja-paakayttaja", "/organisaatio/hakemukset/"),
         Page("Organisaatio: an application to review", "jarjestaja-paakayttaja",
              f"/organisaatio/hakemukset/{o.application}/"),
+        # The public comparison (issue 25): the organiser's providers of a service, with a voucher value.
+        Page("Vertaile palveluntuottajia", "tuottaja", "/vertaile/?" + urlencode(
+            {"jarjestaja": o.organiser, "palvelu": o.grant_service, "arvo": "38,00", "jarjestys": "omavastuu"})),
+        Page("Asiakkaan valinnat (provider)", "tuottaja", "/palveluvaraukset/valinnat/"),
         # Every signed-in user's own pages: the password, the help, the session dialog's poll.
         Page("Vaihda salasana (form)", "tuottaja", "/salasana/vaihda/"),
         Page("password changed", "tuottaja", "/salasana/vaihda/valmis/"),

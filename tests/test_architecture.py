@@ -17,8 +17,9 @@ ALLOWED = {
     "accounts": {"core"},
     "audit": {"core"},
     "organisations": {"accounts", "core", "audit"},
-    # Identification (issue 21): invitations bind identities to an organisation's users.
-    "identity": {"organisations", "accounts", "core", "audit"},
+    # Identification (issue 21): invitations bind identities to an organisation's users; a customer
+    # identifies by the henkilötunnus, matched to the customer register (issue 25).
+    "identity": {"vouchers", "organisations", "accounts", "core", "audit"},
     "vouchers": {"organisations", "core", "audit"},
     # notifications (issue 13, item 21): made by the services above it where the organiser acts.
     "notifications": {"organisations", "core", "audit"},
@@ -35,7 +36,9 @@ ALLOWED = {
     "grants": {"events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
     # The REST API (issue 12): thin, over every app's selectors and services.
     "api": {"grants", "payments", "events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
-    "demo": {"applications", "grants", "identity", "api", "payments", "events", "customers", "reservations", "vouchers", "organisations", "accounts", "core", "audit"},
+    # The customer's side (issue 25): the public comparison, the customer's own vouchers, choosing.
+    "choice": {"identity", "events", "customers", "reservations", "vouchers", "organisations", "core", "audit"},
+    "demo": {"choice", "applications", "grants", "identity", "api", "payments", "events", "customers", "reservations", "vouchers", "organisations", "accounts", "core", "audit"},
 }
 OURS = set(ALLOWED) | {"tests", "scripts"}
 # psop wires the apps together by string (include("vouchers.urls"), INSTALLED_APPS): it imports
@@ -62,6 +65,8 @@ SLOTS = {
     # ... and to hakeutuminen's (issue 24): Sääntökirjat and Hakemukset.
     ("organisations/nav.html", "applications:…"),
     ("organisations/users.html", "identity:…"),
+    # Palveluvaraukset links to the customers' choices of the provider (the choice app, issue 25).
+    ("reservations/list.html", "choice:…"),
     ("organisations/user_edit.html", "identity:…"),
 }
 # Shared templates at the root of templates/ (layout, tabs, pagination, errors) belong to no app.
@@ -233,7 +238,8 @@ def test_the_door_check_catches_reflection_and_private_names(tmp_path, source, p
 TEMPLATE_REFERENCE = re.compile(r"""{%\s*(?:include|extends)\s+["'](?P<template>[^"']+)["']|{%\s*url\s+["'](?P<namespace>\w+):""")
 APP_OF_NAMESPACE = {"vouchers": "vouchers", "organisations": "organisations", "reservations": "reservations",
                     "customers": "customers", "events": "events", "payments": "payments",
-                    "api": "api", "registers": "registers", "grants": "grants"}
+                    "api": "api", "registers": "registers", "grants": "grants",
+                    "choice": "choice"}
 
 
 def _template_references():

@@ -143,6 +143,14 @@ def pages_of(username, run) -> list[str]:
         pages += ["/loki/"]
     if admin:
         pages += ["/organisaatio/kayttajat/", "/organisaatio/kayttajat/uusi/", "/organisaatio/api-avaimet/"]
+    # The customer's side (issue 25): the public comparison, with a value and with a bad one (its
+    # error), and the customer's own page before identifying.
+    organiser = Voucher.objects.get(number="1001").organiser_id
+    service = Voucher.objects.get(number="1001").service_id
+    compare = f"/vertaile/?jarjestaja={organiser}&palvelu={service}"
+    pages += ["/vertaile/", f"{compare}&arvo=30,00&jarjestys=omavastuu", f"{compare}&arvo=abc", "/omat-palvelusetelit/"]
+    if username == "tuottaja":
+        pages += ["/organisaatio/esittely/", "/palveluvaraukset/valinnat/"]
     if username == "tuottaja":
         pages += ["/organisaatio/osat/", "/organisaatio/toimipaikat/", "/maksut/"]
         assert Payment.objects.filter(run=run, provider__name="Hoiva Esimerkki Oy").exists()

@@ -1,10 +1,11 @@
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
 from core.forms import ADMIN_TEXT, DecimalCommaField
 from core.pagination import CappedCountPaginator
+from vouchers.comparison import comparison_forget
 from vouchers.models import (
     Customer,
     PriceList,
@@ -81,8 +82,19 @@ class PriceListInline(admin.TabularInline):
         return False
 
 
+class ComparisonForgotten:
+    """A superuser's change of an agreement or a price list (and their rows) in the admin: the public
+    comparison is read anew once it is committed (vouchers.comparison), as after the registers'."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        agreement = form.instance if isinstance(form.instance, ServiceAgreement) else form.instance.agreement
+        organiser_id, service_id = agreement.organiser_id, agreement.service_id
+        transaction.on_commit(lambda: comparison_forget(organiser_id=organiser_id, service_id=service_id))
+
+
 @admin.register(ServiceAgreement)
-class ServiceAgreementAdmin(InUseNotDeleted, admin.ModelAdmin):
+class ServiceAgreementAdmin(ComparisonForgotten, InUseNotDeleted, admin.ModelAdmin):
     list_display = ["provider", "service", "organiser", "valid_from", "valid_to"]
     list_filter = ["organiser", "service__kind", "service"]
     search_fields = ["provider__name", "provider__business_id", "service__name"]
@@ -105,7 +117,7 @@ class PriceListItemInline(admin.TabularInline):
 
 
 @admin.register(PriceList)
-class PriceListAdmin(InUseNotDeleted, admin.ModelAdmin):
+class PriceListAdmin(ComparisonForgotten, InUseNotDeleted, admin.ModelAdmin):
     formfield_overrides = ADMIN_TEXT
     list_display = ["name", "agreement", "valid_from", "valid_to"]
     list_filter = ["agreement__organiser", "agreement__service"]

@@ -7,12 +7,14 @@ there where the organisation allows it); every refusal is logged (identity.adapt
 import logging
 
 from allauth.account.internal.decorators import login_not_required
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from requests import RequestException
 
+from identity import customers
 from identity.oidc.claims import kept
 from identity.oidc.tokens import verify_id_token
 
@@ -38,11 +41,18 @@ class PSOPOpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
             raise OAuth2Error("the token endpoint sent no id_token")
         claims = self._decode_id_token(app, id_token)
         data = {"id_token": kept(claims)}
+        userinfo = {}
         if app.settings.get("fetch_userinfo", True) and self.openid_config.get("userinfo_endpoint"):
             userinfo = self._fetch_user_info(token.token)
             if userinfo.get("sub") != claims["sub"]:
                 raise OAuth2Error("userinfo is about another subject than the ID token")
             data["userinfo"] = {**kept(userinfo), "acr": claims.get("acr"), "amr": claims.get("amr")}
+        if customers.is_customer_sign_in(request):
+            # A customer, not a user (identity.customers): the henkilötunnus finds the customer and
+            # is dropped; no identity is stored and nobody signs in.
+            hetu = customers.hetu_of(claims) or customers.hetu_of(userinfo)
+            customers.customer_identified(request, hetu=hetu)
+            raise ImmediateHttpResponse(redirect(settings.CUSTOMER_LOGIN_REDIRECT_URL))
         return self.get_provider().sociallogin_from_response(request, data)
 
     def _decode_id_token(self, app, id_token):
@@ -77,6 +87,20 @@ def _provider_unreachable(request, provider_id, error):
 @login_not_required
 def login(request, provider_id):
     """Off to the identity provider (a POST from the login page's button, with its CSRF token)."""
+    request.session.pop(customers.SESSION_SIGN_IN, None)  # a user's sign-in, not a customer's
+    return _off_to_provider(request, provider_id)
+
+
+@require_POST
+@login_not_required
+def customer_login(request, provider_id):
+    """A customer's "Tunnistaudu" (Omat palvelusetelini): off to the identity provider, and back to
+    the customer's own page (identity.customers)."""
+    customers.customer_sign_in_begin(request)
+    return _off_to_provider(request, provider_id)
+
+
+def _off_to_provider(request, provider_id):
     try:
         view = OAuth2LoginView.adapter_view(PSOPOpenIDConnectAdapter(request, provider_id))
         return view(request)

@@ -17,9 +17,11 @@ from audit.models import AuditEntry
 from events.models import Event
 from organisations.permissions import can_make_reservations, can_manage_organisation
 from reservations.models import Reservation
+from tests.factories import VoucherFactory
 from tests.security.urlmap import (
     NOT_FOUND_TEXT,
     ROUTES,
+    CustomerSession,
     answer_text,
     build_victim,
     htmx_headers,
@@ -81,7 +83,7 @@ def _judge(*, route, role, response) -> str | None:
         return None
     if route.scope == "api":  # the REST API takes a key, never a session (tests/api walks it with keys)
         return None if status in (401, 405) else f"answered {status} to a session"
-    if role == "anonymous":
+    if role == "anonymous" or role.startswith("customer"):
         return None if _is_login_redirect(response) or status == 405 else f"anonymous got {status}, not a login redirect"
     if status in (403, 404, 405):
         return None
@@ -118,6 +120,8 @@ def run_matrix(client, victim, urls, roles) -> tuple[list[str], int, int]:
                 what = f"{method} {path}{'?' + str(query) if query else ''}{' (htmx)' if headers else ''} as {role}"
                 if user is None:
                     client.logout()
+                elif isinstance(user, CustomerSession):
+                    user.enter(client)
                 else:
                     client.force_login(user)
                 try:
@@ -155,6 +159,19 @@ def test_access_matrix__outsiders_get_nothing_of_someone_elses_objects(client, v
 
     with capsys.disabled():
         print(f"\naccess matrix: {len(urls)} URLs x {len(roles)} roles = {checks} checks ({requests} requests)")
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_access_matrix__a_customer_gets_nothing_of_another_persons_vouchers_nor_any_staff_page(client, victim, capsys):
+    """The customer role (issue 25): a strongly identified customer with vouchers of their own, and a
+    person with none, are anonymous to every staff page (a login redirect) and see nothing of the
+    victim anywhere, their own page included."""
+    other = VoucherFactory(organiser=victim.organiser_y, service=victim.reservation.voucher.service)
+    roles = {"customer (another person)": CustomerSession(other.customer_id),
+             "customer (no vouchers)": CustomerSession(None)}
+    problems, checks, requests = run_matrix(client, victim, product_urls(), roles)
+    with capsys.disabled():
+        print(f"\ncustomer matrix: {checks} checks ({requests} requests)")
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 

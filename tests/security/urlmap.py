@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from api.models import ApiKey
 from audit.services import audit_log
 from core.dates import today
+from choice.models import ProviderChoice
 from customers.models import Customership
 from demo.identifiers import make_henkilotunnus
 from events.models import Event, EventChange, EventStatus
@@ -140,6 +141,7 @@ class Victim:
     review_event_2: Event
     settled_event: Event
     payment_run: object  # organiser Y's payment run of last month (no lines yet)
+    choice: object  # the customer's pending choice of B for fresh_voucher (issue 25)
     provider_b_admin: object
     provider_b_recorder: object
     organiser_y_staff: object
@@ -242,6 +244,7 @@ def build_victim() -> Victim:
             organiser=organiser_y, month=(today().replace(day=1) - dt.timedelta(days=1)).replace(day=1),
             created_by=reservation.created_by,
         ),
+        choice=ProviderChoice.objects.create(voucher=fresh_voucher, provider=provider_b),
         provider_b_admin=provider_user(provider_b, username="b-admin"),
         provider_b_recorder=provider_user(provider_b, role=Membership.Role.RECORDER, username="b-recorder"),
         organiser_y_staff=organiser_user(organiser_y, username="y-staff"),
@@ -279,7 +282,8 @@ def state() -> tuple:
         list(get_user_model().objects.order_by("pk").values_list("pk", "username", "is_active")),
         list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
         list(ProviderUnit.objects.order_by("pk").values_list("pk", "name", "is_default")),
-        list(Office.objects.order_by("pk").values_list("pk", "name", "street_address", "municipality")),
+        list(Office.objects.order_by("pk").values_list("pk", "name", "street_address", "municipality", "postal_code")),
+        list(Provider.objects.order_by("pk").values_list("pk", "description", "languages")),
         # API keys (api app): made, renamed, rescoped, revoked.
         list(ApiKey.objects.order_by("pk").values_list("pk", "name", "scopes", "revoked_at")),
         # Ilmoitukset: made by the organiser's acts, marked read by the provider's users.
@@ -303,7 +307,26 @@ def state() -> tuple:
         SignUp.objects.count(),
         list(Application.objects.order_by("pk").values_list("pk", "state", "soteri_id", "contact_name")),
         ApplicationAttachment.objects.count(),
+        # The customers' choices of providers (issue 25).
+        list(ProviderChoice.objects.order_by("pk").values_list("pk", "provider_id", "state", "reason")),
     )
+
+
+@dataclass(frozen=True)
+class CustomerSession:
+    """A customer identified in the test client's session (identity.customers), not a user."""
+
+    customer_id: int | None
+
+    def enter(self, client) -> None:
+        import time
+
+        from identity.customers import SESSION_CUSTOMER
+
+        client.logout()
+        session = client.session
+        session[SESSION_CUSTOMER] = {"id": self.customer_id, "at": int(time.time())}
+        session.save()
 
 
 # --- the registry ------------------------------------------------------------------------------------
@@ -471,6 +494,30 @@ ROUTES: dict[str, Route] = {
                         "katuosoite": "Katu 1", "kunta": "Tampere"},
         shows_customer=False,
     ),
+    # Esittely (issue 25): what customers read of the provider on the public comparison. No object of
+    # B's in its address or body: any provider admin's valid POST writes their own provider's, as it
+    # should, so the outsiders post garbage (tests/organisations/test_profile.py saves one).
+    "organisations:profile": Route(scope="list", shows_customer=False),
+    # The public comparison (issue 25): no personal data; anyone, for any organiser and service.
+    "choice:compare": Route(
+        scope="public", shows_customer=False,
+        queries=lambda v: [{}, {"jarjestaja": v.organiser_y.pk, "palvelu": v.reservation.voucher.service_id,
+                                "arvo": "10,00", "jarjestys": "omavastuu"}],
+        hx_target=lambda v: "comparison",
+    ),
+    # The customer's own page (issue 25): before identifying, the buttons to identify; after, only the
+    # identified customer's own vouchers (the customer's matrix: test_access_matrix's customer test).
+    "choice:own": Route(scope="public", shows_customer=False),
+    "identity:customer_login": Route(scope="public", shows_customer=False,
+                                     kwargs=lambda v: {"provider_id": "tuntematon"}),
+    "identity:customer_logout": Route(scope="public", shows_customer=False),
+    # Choosing (issue 25, item 3): the customer's POST needs a customer's session (anyone else is sent
+    # to the identification); the provider's list of choices and its "decline" are B's own.
+    "choice:choose": Route(scope="public", shows_customer=False,
+                           kwargs=lambda v: {"number": v.fresh_voucher.number if v is not None else "1001"},
+                           post=lambda v: {"palveluntuottaja": v.provider_b.pk}),
+    "choice:provider_choices": Route(scope="list"),
+    "choice:decline": Route(kwargs=lambda v: {"choice_id": v.choice.pk}, post=lambda v: {"perustelu": "Ei tilaa."}),
     "vouchers:lookup": Route(
         scope="list",
         queries=lambda v: [{"numero": voucher.number} for voucher in v.victim_vouchers],

@@ -117,10 +117,17 @@ class Command(BaseCommand):
         self.esimerkki = self.organiser("Esimerkin hyvinvointialue", 3300001, "PSOP-tuki: psop-tuki@esimerkki.example, 010 123 4567")
         self.naapuri = self.organiser("Naapurin hyvinvointialue", 3300101, "PSOP-tuki: psop@naapuri.example, 010 765 4321")
         self.hoiva = self.provider("Hoiva Esimerkki Oy", 2400001, units=["Kotihoito Itä"],
-                                   offices=[("Keskusta", "Hämeenkatu 10", "Tampere"), ("Itä", "Hervannan valtaväylä 5", "Tampere")])
-        self.kilpailija = self.provider("Kilpailija Oy", 2400101, offices=[("Kilpailijan terveysasema", "Pirkankatu 3", "Tampere")])
-        self.kotiapu = self.provider("Kotiapu Lehtonen Oy", 2400201, offices=[("Nokia", "Välikatu 2", "Nokia")])
-        self.koivula = self.provider("Palvelukoti Koivula Oy", 2400301, offices=[("Koivula", "Koivukuja 1", "Kangasala")])
+                                   offices=[("Keskusta", "Hämeenkatu 10", "Tampere", "33100"),
+                                            ("Itä", "Hervannan valtaväylä 5", "Tampere", "33720")],
+                                   description="Kotihoitoa ja terveysaseman palveluja Tampereella vuodesta 2005. "
+                                               "Käynnit myös iltaisin ja viikonloppuisin.", languages=["fi", "sv"])
+        self.kilpailija = self.provider("Kilpailija Oy", 2400101,
+                                        offices=[("Kilpailijan terveysasema", "Pirkankatu 3", "Tampere", "33210")],
+                                        description="Terveysasema Tampereen keskustassa.", languages=["fi", "en"])
+        self.kotiapu = self.provider("Kotiapu Lehtonen Oy", 2400201, offices=[("Nokia", "Välikatu 2", "Nokia", "37100")],
+                                     description="Perheyritys: kotihoitoa Nokialla ja lähikunnissa.", languages=["fi"])
+        self.koivula = self.provider("Palvelukoti Koivula Oy", 2400301,
+                                     offices=[("Koivula", "Koivukuja 1", "Kangasala", "36200")], languages=["fi"])
         self.puhdas = self.provider("Puhdas Koti Oy", 2400401)
 
     def _services_and_contents(self):
@@ -159,15 +166,16 @@ class Command(BaseCommand):
         )
         return organiser
 
-    def provider(self, name, base, *, units=(), offices=()):
-        provider, _ = Provider.objects.get_or_create(name=name, defaults={"business_id": make_business_id(base)})
+    def provider(self, name, base, *, units=(), offices=(), description="", languages=()):
+        """A provider with its units and offices, and what customers read of it on the comparison."""
+        provider, _ = Provider.objects.get_or_create(name=name, defaults={
+            "business_id": make_business_id(base), "description": description, "languages": list(languages)})
         ProviderUnit.objects.get_or_create(provider=provider, is_default=True, defaults={"name": name})
         for unit in units:
             ProviderUnit.objects.get_or_create(provider=provider, name=unit)
-        for office, street, municipality in offices:
-            Office.objects.get_or_create(
-                provider=provider, name=office, defaults={"street_address": street, "municipality": municipality}
-            )
+        for office, street, municipality, postal_code in offices:
+            Office.objects.get_or_create(provider=provider, name=office, defaults={
+                "street_address": street, "municipality": municipality, "postal_code": postal_code})
         return provider
 
     def agreement(self, organiser, provider, service_name, start, prices, factor=Decimal("1")):

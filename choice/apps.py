@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChoiceConfig(AppConfig):
+    name = "choice"
+    verbose_name = "Asiakkaan valinta"
