@@ -14,25 +14,21 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from xml.sax.saxutils import escape
 
-from core.money import format_euros
+from core.dates import format_day
+from core.money import format_euros, format_quantity
 from grants.selectors import LetterPrice
 from vouchers.models import Voucher, VoucherContent, VoucherKind
 
 
 def _day(value) -> str:
-    return f"{value.day}.{value.month}.{value.year}" if value else "–"
+    return format_day(value) if value else "–"
 
 
-def _figure(value) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def _granted(row: VoucherContent, euros) -> str:
+def _granted(row: VoucherContent, euros, language: str) -> str:
     parts = []
     if row.quantity is not None:
         period = (" / " + _("kuukausi")) if row.period == VoucherContent.Period.MONTH else f" ({_('koko voimassaoloaika')})"
-        parts.append(f"{_figure(row.quantity)} × {row.content.get_unit_display()}{period}")
+        parts.append(f"{format_quantity(row.quantity, language)} × {row.content.get_unit_display()}{period}")
     if row.amount is not None:
         parts.append(euros(row.amount))
     return " ".join(parts)
@@ -88,7 +84,7 @@ def letter_pdf(voucher: Voucher, prices: list[LetterPrice], language: str = "fi"
         Spacer(0, 4 * mm),
         Paragraph(escape(_("Myönnetty")), styles["Heading2"]),
         _table([[_("Palvelusisältö"), _("Määrä"), _("Setelin arvo / yksikkö")]]
-               + [[text(row.content.name), text(_granted(row, euros)), _value(voucher, row, euros)]
+               + [[text(row.content.name), text(_granted(row, euros, language)), _value(voucher, row, euros)]
                   for row in voucher.contents.all()], [70 * mm, 60 * mm, 40 * mm], numeric_from=2),
         Paragraph(escape(_("Hyväksytyt palveluntuottajat")), styles["Heading2"]),
     ]

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from core.dates import format_day
 from core.money import format_amount
 
 from payments.selectors import run_lines
@@ -112,7 +113,7 @@ def csv_bytes(rows: list[ExportRow]) -> bytes:
         writer.writerow([
             _text(row.provider), _text(row.business_id), _text(row.voucher_number), _text(row.voucher_kind),
             _text(row.line_kind),
-            f"{row.event_date.day}.{row.event_date.month}.{row.event_date.year}" if row.event_date else "",
+            format_day(row.event_date) if row.event_date else "",
             "" if row.days is None else str(row.days),
             format_amount(row.amount, "fi"),
         ])

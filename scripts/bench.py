@@ -350,14 +350,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port: int) -> subprocess.Popen:
-    env = dict(os.environ)
-    env.update({
-        "DEBUG": "0", "PSOP_BENCH": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOG_LEVEL": "ERROR", "PYTHONUNBUFFERED": "1",
-    })
+def start_gunicorn(port: int, *, workers: int = 2, env: dict | None = None) -> subprocess.Popen:
+    """gunicorn with ``workers`` sync workers, DEBUG off, serving once the floor answers; ``env``
+    beside the process's own (the bench's PSOP_BENCH=1: each answer carries its query count)."""
+    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "ERROR",
+           "PYTHONUNBUFFERED": "1", **(env or {})}
     command = [
-        sys.executable, "-m", "gunicorn", "psop.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+        sys.executable, "-m", "gunicorn", "psop.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
         "--log-level", "warning", "--timeout", "120",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
@@ -480,7 +479,7 @@ def main() -> None:
     page_list = pages(bench_objects(total), total, today=today())
     connection.close()
     port = free_port()
-    server = start_gunicorn(port)
+    server = start_gunicorn(port, env={"PSOP_BENCH": "1"})
     try:
         anonymous_floor, signed_floor = measure(port, args.rounds, page_list)
     finally:

@@ -40,7 +40,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from api.services import api_key_create  # noqa: E402
-from bench import PROVIDER, Browser, _recordable, data_size, free_port, fresh_vouchers  # noqa: E402
+from bench import PROVIDER, Browser, _recordable, data_size, free_port, fresh_vouchers, start_gunicorn  # noqa: E402
 from core.dates import today  # noqa: E402
 from organisations.models import Office, Provider  # noqa: E402
 from reservations.models import Reservation  # noqa: E402
@@ -84,25 +84,6 @@ def sessions(port: int) -> dict:
             browser.log_in(role)
             result[role].append(dict(browser.cookies))
     return result
-
-
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "ERROR",
-           "API_RATE_LIMIT_PER_MINUTE": "100000"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "psop.wsgi", "--workers", str(workers), "--bind",
-                               f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if Browser(port).request("GET", "/terveys/")[0] == 200:
-                return server
-        except OSError:
-            pass
-        if server.poll() is not None:
-            raise SystemExit("loadtest: gunicorn did not start")
-        time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("loadtest: gunicorn did not answer within 60 s")
 
 
 def step(port: int, rate: int, seconds: int, plan_path: Path, folder: Path) -> list[dict]:
@@ -149,7 +130,7 @@ def main() -> None:
     size = data_size()
     hosts = [host.rstrip("/") for host in args.hosts.split(",") if host.strip()]
     port = int(hosts[0].rsplit(":", 1)[1]) if hosts else free_port()
-    server = None if hosts else start_gunicorn(port, args.workers)
+    server = None if hosts else start_gunicorn(port, workers=args.workers, env={"API_RATE_LIMIT_PER_MINUTE": "100000"})
     results = []
     try:
         with tempfile.TemporaryDirectory(prefix="psop-loadtest-") as folder:
